@@ -1,0 +1,91 @@
+"""The query library: one .rq file per analyst question, with a grlc-style header.
+
+Header lines start with `#+ ` and hold YAML: title, description, tags, params (name, type,
+default, description) and example. Parameters bind the SPARQL variable of the same name
+(`force` binds ?force); they are never pasted into the query text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from .resources import queries_dir
+
+PARAM_TYPES = ("iri", "force", "entity", "date", "string", "integer", "decimal")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    default: str | None = None
+    description: str = ""
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class LibraryQuery:
+    name: str
+    path: Path
+    title: str
+    description: str
+    sparql: str
+    params: tuple[Param, ...] = ()
+    tags: tuple[str, ...] = ()
+    example: str = ""
+
+    @property
+    def kind(self) -> str:
+        body = re.sub(r"(?m)^\s*(#.*|PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*$", "", self.sparql)
+        match = re.search(r"\b(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", body, re.IGNORECASE)
+        return match.group(1).upper() if match else "SELECT"
+
+
+class QueryFileError(ValueError):
+    pass
+
+
+def parse_query_file(path: Path) -> LibraryQuery:
+    text = path.read_text(encoding="utf-8")
+    header = "\n".join(line[3:] for line in text.splitlines() if line.startswith("#+ ") or line == "#+")
+    try:
+        meta = yaml.safe_load(header) or {}
+    except yaml.YAMLError as e:
+        raise QueryFileError(f"{path}: the #+ header is not valid YAML: {e}") from None
+    if "title" not in meta:
+        raise QueryFileError(f"{path}: the #+ header has no title")
+    params = []
+    for p in meta.get("params") or []:
+        if p.get("type") not in PARAM_TYPES:
+            raise QueryFileError(f"{path}: parameter {p.get('name')!r} has type {p.get('type')!r}; expected one of {PARAM_TYPES}")
+        params.append(
+            Param(p["name"], p["type"], None if p.get("default") is None else str(p["default"]),
+                  p.get("description", ""), bool(p.get("required", False)))
+        )
+    return LibraryQuery(
+        name=path.stem, path=path, title=meta["title"], description=str(meta.get("description", "")).strip(),
+        sparql=text, params=tuple(params), tags=tuple(meta.get("tags") or ()), example=str(meta.get("example", "")),
+    )
+
+
+@cache
+def _library(folder: Path) -> dict[str, LibraryQuery]:
+    return {q.name: q for q in map(parse_query_file, sorted(folder.glob("*.rq")))}
+
+
+def library(folder: Path | None = None) -> dict[str, LibraryQuery]:
+    """Every library query by name."""
+    return _library(folder or queries_dir())
+
+
+def get(name: str) -> LibraryQuery:
+    queries = library()
+    if name not in queries:
+        close = [n for n in queries if name in n or n in name]
+        hint = f" Did you mean: {', '.join(close)}?" if close else " Run `forcegraph query --list` to see them."
+        raise KeyError(f"no library query named {name!r}.{hint}")
+    return queries[name]

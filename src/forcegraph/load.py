@@ -1,0 +1,66 @@
+"""Load: TriG/Turtle files into a KnowledgeGraph, with errors a person can act on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .knowledge import KnowledgeGraph
+from .resources import ontology_dir
+from .vocab import ONTOLOGY_GRAPH
+
+FORMATS = {
+    ".trig": ox.RdfFormat.TRIG,
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+}
+
+
+class LoadError(Exception):
+    """A file that cannot be read or parsed; names the file and, for syntax errors, the line."""
+
+    def __init__(self, path: Path, message: str, line: int | None = None, column: int | None = None):
+        self.path, self.message, self.line, self.column = Path(path), message, line, column
+        where = f"{self.path}:{line}:{column}" if line else str(self.path)
+        super().__init__(f"{where}: {message}")
+
+
+def data_files(paths) -> list[Path]:
+    """The RDF files named, or found (recursively, sorted) in the folders named."""
+    found: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found += sorted(f for f in p.rglob("*") if f.suffix in FORMATS and f.is_file())
+        elif p.is_file():
+            if p.suffix not in FORMATS:
+                raise LoadError(p, f"unknown file type {p.suffix!r}; expected one of {', '.join(FORMATS)}")
+            found.append(p)
+        else:
+            raise LoadError(p, "no such file or folder")
+    return found
+
+
+def _load_file(store: ox.Store, path: Path, to_graph=None) -> None:
+    try:
+        store.bulk_load(path=str(path), format=FORMATS[path.suffix], to_graph=to_graph)
+    except SyntaxError as e:
+        raise LoadError(path, f"not valid {path.suffix[1:].upper()}: {e.msg}", e.lineno, e.offset) from None
+    except OSError as e:
+        raise LoadError(path, e.strerror or str(e)) from None
+
+
+def load(paths=("graph",), *, ontology: bool = True) -> KnowledgeGraph:
+    """Parse every RDF file in `paths` (files or folders) plus the ontology into one store.
+
+    Raises LoadError naming the file and line of the first file that does not parse."""
+    files = data_files(paths)
+    kg = KnowledgeGraph(files=files)
+    for f in files:
+        # Triples-only formats have no graph of their own: they stay in the default graph.
+        _load_file(kg.store, f)
+    if ontology:
+        for f in sorted(ontology_dir().glob("*.ttl")):
+            _load_file(kg.store, f, to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)))
+    return kg

@@ -1,0 +1,183 @@
+"""Query: run library or ad-hoc SPARQL on the fast engine (Oxigraph) or on rdflib, with
+parameters checked against their declared type and bound to variables, never pasted into text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+import pyoxigraph as ox
+from rdflib import XSD, Graph, Literal, URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.term import Node, Variable
+
+from . import library
+from .knowledge import KnowledgeGraph
+from .terms import to_oxigraph, to_rdflib
+from .vocab import PREFIXES
+
+ENGINES = ("oxigraph", "rdflib")
+_IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
+
+
+class QueryError(Exception):
+    """A query that cannot run: bad SPARQL, or a parameter that is missing, unknown or malformed."""
+
+
+@dataclass
+class QueryResult:
+    kind: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple] = field(default_factory=list)
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+    def __len__(self) -> int:
+        return len(self.rows) if self.kind == "SELECT" else len(self.graph or ())
+
+    def __iter__(self):
+        return iter(self.records())
+
+    def records(self) -> list[dict]:
+        """Rows as dicts of plain Python values (str, date, Decimal, int…), None where unbound."""
+        return [
+            {v: (None if t is None else t.toPython() if isinstance(t, Literal) else str(t)) for v, t in zip(self.variables, row)}
+            for row in self.rows
+        ]
+
+    def to_dataframe(self):
+        """The rows as a pandas DataFrame (needs pandas)."""
+        import pandas as pd
+
+        return pd.DataFrame.from_records(self.records(), columns=self.variables)
+
+
+# --- parameters ---------------------------------------------------------------------------------
+
+
+def _lookup(kg: KnowledgeGraph, name: str, param: library.Param) -> URIRef:
+    """Resolve a force or entity name (label, alt label or force id, any case) to its IRI."""
+    want_force = param.type == "force"
+    result = run_sparql(
+        kg,
+        library.get("lookup-by-name").sparql,
+        {"name": Literal(name.strip().lower())},
+    )
+    hits = sorted({(str(r["entity"]), r["label"], r["isForce"]) for r in result.records()
+                   if not want_force or r["isForce"]})
+    iris = {h[0] for h in hits}
+    if len(iris) == 1:
+        return URIRef(iris.pop())
+    kind = "force" if want_force else "entity"
+    if not iris:
+        raise QueryError(f"parameter {param.name}: no {kind} is called {name!r} "
+                         f"(give a name, an alternative name such as an acronym, or a full IRI)")
+    listing = "; ".join(f"{label} <{iri}>" for iri, label, _ in hits)
+    raise QueryError(f"parameter {param.name}: {name!r} names more than one {kind}: {listing}. Give the IRI instead.")
+
+
+def convert_param(kg: KnowledgeGraph, param: library.Param, raw: str) -> Node:
+    """Check one raw parameter value against its declared type and make the RDF term to bind."""
+    if param.type == "date":
+        value = date.today().isoformat() if raw == "today" else raw
+        try:
+            return Literal(date.fromisoformat(value).isoformat(), datatype=XSD.date)
+        except ValueError:
+            raise QueryError(f"parameter {param.name}: {raw!r} is not a date; expected YYYY-MM-DD, e.g. 2019-05-01") from None
+    if param.type == "integer":
+        try:
+            return Literal(int(raw), datatype=XSD.integer)
+        except ValueError:
+            raise QueryError(f"parameter {param.name}: {raw!r} is not a whole number") from None
+    if param.type == "decimal":
+        try:
+            return Literal(Decimal(raw), datatype=XSD.decimal)
+        except InvalidOperation:
+            raise QueryError(f"parameter {param.name}: {raw!r} is not a number") from None
+    if param.type == "string":
+        return Literal(raw)
+    if param.type == "iri" or _IRI.match(raw):
+        if not _IRI.match(raw):
+            raise QueryError(f"parameter {param.name}: {raw!r} is not an absolute IRI (e.g. https://w3id.org/forcegraph/id/force/kent)")
+        return URIRef(raw)
+    return _lookup(kg, raw, param)  # force or entity, by name
+
+
+def bind_params(kg: KnowledgeGraph, query: library.LibraryQuery, raw: dict[str, str]) -> dict[str, Node]:
+    declared = {p.name: p for p in query.params}
+    unknown = sorted(set(raw) - set(declared))
+    if unknown:
+        names = ", ".join(declared) or "none"
+        raise QueryError(f"query {query.name!r} has no parameter {', '.join(unknown)}; its parameters: {names}")
+    bindings = {}
+    for p in query.params:
+        value = raw.get(p.name, p.default)
+        if value is None:
+            if p.required:
+                raise QueryError(f"query {query.name!r} needs --param {p.name}=… ({p.type}): {p.description}")
+            continue  # left unbound: the query answers for every value
+        bindings[p.name] = convert_param(kg, p, str(value))
+    return bindings
+
+
+# --- execution ----------------------------------------------------------------------------------
+
+
+def _run_oxigraph(kg: KnowledgeGraph, sparql: str, bindings: dict[str, Node]) -> QueryResult:
+    try:
+        answer = kg.store.query(
+            sparql,
+            use_default_graph_as_union=True,
+            substitutions={ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()},
+        )
+    except SyntaxError as e:
+        raise QueryError(f"SPARQL syntax error: {e.msg if hasattr(e, 'msg') else e}") from None
+    except (OSError, ValueError) as e:
+        raise QueryError(f"query failed: {e}") from None
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult("ASK", boolean=bool(answer))
+    if isinstance(answer, ox.QuerySolutions):
+        variables = [v.value for v in answer.variables]
+        rows = [tuple(None if s[v] is None else to_rdflib(s[v]) for v in variables) for s in answer]
+        return QueryResult("SELECT", variables, rows)
+    graph = Graph()
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns)
+    for t in answer:
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    return QueryResult("CONSTRUCT", graph=graph)
+
+
+def _run_rdflib(kg: KnowledgeGraph, sparql: str, bindings: dict[str, Node]) -> QueryResult:
+    dataset = kg.rdflib_dataset(facts=True, inferred=True, provenance=True, conflicts=True, ontology=True)
+    try:
+        prepared = prepareQuery(sparql)
+    except Exception as e:  # rdflib raises pyparsing errors of several kinds
+        raise QueryError(f"SPARQL syntax error: {e}") from None
+    answer = dataset.query(prepared, initBindings={Variable(k): v for k, v in bindings.items()})
+    if answer.type == "ASK":
+        return QueryResult("ASK", boolean=bool(answer.askAnswer))
+    if answer.type == "SELECT":
+        variables = [str(v) for v in answer.vars]
+        return QueryResult("SELECT", variables, [tuple(row) for row in answer])
+    return QueryResult("CONSTRUCT", graph=answer.graph)
+
+
+def run_sparql(kg: KnowledgeGraph, sparql: str, bindings: dict[str, Node] | None = None,
+               engine: str = "oxigraph") -> QueryResult:
+    """Run SPARQL text against the whole graph (default graph = union of all graphs)."""
+    if engine not in ENGINES:
+        raise QueryError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
+    runner = _run_oxigraph if engine == "oxigraph" else _run_rdflib
+    return runner(kg, sparql, bindings or {})
+
+
+def run(kg: KnowledgeGraph, name: str, params: dict[str, str] | None = None, engine: str = "oxigraph") -> QueryResult:
+    """Run a library query by name with raw (string) parameters."""
+    try:
+        q = library.get(name)
+    except KeyError as e:
+        raise QueryError(e.args[0]) from None
+    return run_sparql(kg, q.sparql, bind_params(kg, q, params or {}), engine)

@@ -1,0 +1,41 @@
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import forcegraph
+from forcegraph.cli import cli
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "tests" / "data"
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def seed_kg():
+    """The real graph (graph/), loaded and reasoned once for the session. Tests must not change it."""
+    kg = forcegraph.load([REPO / "graph"])
+    forcegraph.reason(kg)
+    return kg
+
+
+@pytest.fixture()
+def minimal_kg():
+    kg = forcegraph.load([DATA / "valid" / "minimal.trig"])
+    forcegraph.reason(kg)
+    return kg
+
+
+@pytest.fixture()
+def run_cli():
+    """Drive the real CLI in-process; returns the click Result (exit_code, stdout, stderr)."""
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+    return invoke
