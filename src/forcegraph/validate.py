@@ -40,12 +40,20 @@ class ValidationReport:
     violations: list[Violation] = field(default_factory=list)
     seconds: float = 0.0
 
+    @property
+    def errors(self) -> list[Violation]:
+        return [v for v in self.violations if v.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Violation]:
+        return [v for v in self.violations if v.severity != "Violation"]
+
     def text(self) -> str:
-        if self.conforms:
-            return "Validation: the graph conforms to the shapes."
-        lines = [f"Validation: {len(self.violations)} violation(s)"]
-        lines += [f"  {v}" for v in self.violations]
-        return "\n".join(lines)
+        head = ("Validation: the graph conforms to the shapes" if self.conforms
+                else f"Validation: {len(self.errors)} violation(s)")
+        if self.warnings:
+            head += f" ({len(self.warnings)} warning(s))"
+        return "\n".join([head + "."] + [f"  {v}" for v in self.errors + self.warnings])
 
 
 def load_shapes(folder: Path | None = None) -> Graph:

@@ -1,0 +1,99 @@
+"""Every fact has a source: passages quote their documents verbatim, documents match their seed
+files byte for byte, and nothing stands outside a passage or external-source graph."""
+
+import hashlib
+import re
+from collections import defaultdict
+
+import pyoxigraph as ox
+import pytest
+
+from forcegraph.vocab import CONFLICTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
+
+from conftest import REPO
+
+FG = "https://w3id.org/forcegraph/ontology#"
+TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+SOURCES = REPO / "sources"
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.fixture(scope="module")
+def provenance(seed_kg):
+    """subject -> predicate local name -> values, for the provenance graph."""
+    described = defaultdict(lambda: defaultdict(list))
+    for q in seed_kg.store.quads_for_pattern(None, None, None, ox.NamedNode(str(PROVENANCE_GRAPH))):
+        key = q.predicate.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        described[q.subject][key].append(q.object)
+    return described
+
+
+def of_type(provenance, local):
+    return {s: d for s, d in provenance.items() if any(t.value == FG + local for t in d["type"])}
+
+
+def test_every_seed_file_has_documents_with_its_sha256(provenance):
+    docs = {s: d for s, d in provenance.items() if "seedFile" in d}
+    assert docs, "no source documents described"
+    seen_files = set()
+    for doc, d in docs.items():
+        name = d["seedFile"][0].value
+        path = SOURCES / name
+        assert path.is_file(), f"{doc.value}: seed file {name} is not in sources/"
+        assert d["sha256"][0].value == hashlib.sha256(path.read_bytes()).hexdigest(), f"{doc.value}: sha256 differs from {name}"
+        seen_files.add(name)
+    assert seen_files == {p.name for p in SOURCES.glob("*.txt")}, "every seed file yields at least one document"
+
+
+def test_every_excerpt_is_verbatim_in_its_document(provenance):
+    texts = {p.name: normalise(p.read_text(encoding="utf-8")) for p in SOURCES.glob("*.txt")}
+    passages = {s: d for s, d in provenance.items() if "excerpt" in d}
+    assert len(passages) > 100
+    missing = []
+    for passage, d in passages.items():
+        doc = d["document"][0]
+        seed = provenance[doc]["seedFile"][0].value
+        excerpt = normalise(d["excerpt"][0].value)
+        if excerpt not in texts[seed]:
+            missing.append(f"{passage.value}: {excerpt!r} not in {seed}")
+    assert missing == []
+
+
+def test_no_fact_outside_a_passage_or_external_source_graph(seed_kg, provenance):
+    passages = set(of_type(provenance, "Passage"))
+    external = set(of_type(provenance, "ExternalSource"))
+    special = {ox.NamedNode(str(g)) for g in (PROVENANCE_GRAPH, CONFLICTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH)}
+    in_default = list(seed_kg.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    assert in_default == [], "facts in the default graph have no source"
+    stray = sorted(g.value for g in seed_kg.store.named_graphs() if g not in special and g not in passages | external)
+    assert stray == [], "named graphs that are neither a described passage nor an external source"
+
+
+def test_external_sources_cite_a_public_url_and_date(provenance):
+    external = of_type(provenance, "ExternalSource")
+    assert external, "reference data must cite its sources"
+    for src, d in external.items():
+        assert d["source"] and d["source"][0].value.startswith(("http://", "https://")), src.value
+        assert d["retrieved"], src.value
+
+
+def test_provenance_graph_only_describes_sources(provenance):
+    kinds = {FG + k for k in ("Passage", "ExternalSource", "SourceDocument", "DecisionRecord", "Report", "AgreementText")}
+    odd = [s.value for s, d in provenance.items() if not {t.value for t in d["type"]} & kinds]
+    assert odd == []
+
+
+def test_conflicts_graph_holds_only_conflict_records(seed_kg):
+    subjects = {q.subject for q in seed_kg.store.quads_for_pattern(None, None, None, ox.NamedNode(str(CONFLICTS_GRAPH)))}
+    conflict = ox.NamedNode(FG + "Conflict")
+    assert subjects, "the seeds disagree in places; conflicts must be recorded"
+    assert all(ox.Quad(s, TYPE, conflict, ox.NamedNode(str(CONFLICTS_GRAPH))) in seed_kg.store for s in subjects)
+
+
+def test_no_blank_nodes_in_the_data(seed_kg):
+    blank = [q for q in seed_kg.quads(facts=True, provenance=True, conflicts=True)
+             if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)]
+    assert blank == [], "every node needs an IRI so partners can link to it"
