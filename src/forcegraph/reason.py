@@ -163,8 +163,9 @@ def entailments(kg: KnowledgeGraph, profile: str = "owl-rl", *, domains_and_rang
         if not domains_and_ranges:
             schema = replace(schema, domains={}, ranges={})
         entailed = closure(facts, schema)
+    stated = facts | {(q.subject, q.predicate, q.object) for q in kg.quads(facts=False, ontology=True)}
     return [
-        (s, p, o) for s, p, o in entailed - facts
+        (s, p, o) for s, p, o in entailed - stated
         # Keep facts about our things: not the ontology's own closure, literals or trivial types.
         if _is_data(s) and not isinstance(o, (ox.Literal, ox.BlankNode)) and not (p == TYPE and o in _TRIVIAL)
         and not (p.value == str(OWL.sameAs))
