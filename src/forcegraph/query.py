@@ -63,7 +63,7 @@ def _lookup(kg: KnowledgeGraph, name: str, param: library.Param) -> URIRef:
     result = run_sparql(
         kg,
         library.get("lookup-by-name").sparql,
-        {"name": Literal(name.strip().lower())},
+        {"name": Literal(name.strip())},
     )
     hits = sorted({(str(r["entity"]), r["label"], r["isForce"]) for r in result.records()
                    if not want_force or r["isForce"]})
