@@ -16,7 +16,7 @@ from .load import load
 from .query import QueryResult, run
 from .reason import ReasoningReport, reason
 from .validate import ValidationReport, validate
-from .vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH
+from .vocab import ONTOLOGY_GRAPH
 
 
 @dataclass
@@ -25,6 +25,7 @@ class BuildResult:
     reasoning: ReasoningReport
     validation: ValidationReport
     entities: QueryResult
+    sources: QueryResult
     conflicts: QueryResult
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -40,7 +41,7 @@ class BuildResult:
                 "total": len(kg.store),
             },
             "passages": by_class.get("passage", 0),
-            "documents": by_class.get("source document", 0),
+            "documents": len(self.sources.rows),
             "external sources": by_class.get("external source", 0),
             "fact graphs": len(kg.fact_graphs()),
             "entities by class": by_class,
@@ -64,9 +65,10 @@ def build(paths=("graph",), reasoning: str = "owl-rl", progress: Callable[[str],
     seconds["validate"] = v.seconds
     t = time.perf_counter()
     entities = run(kg, "entities-by-class")
+    sources = run(kg, "sources")
     conflicts = run(kg, "conflicts")
     seconds["summarise"] = time.perf_counter() - t
-    return BuildResult(kg, r, v, entities, conflicts, seconds)
+    return BuildResult(kg, r, v, entities, sources, conflicts, seconds)
 
 
 def write_outputs(result: BuildResult, out_dir: Path) -> list[Path]:
