@@ -46,7 +46,8 @@ class BuildResult:
             "fact graphs": len(kg.fact_graphs()),
             "entities by class": by_class,
             "conflicts": len(self.conflicts.rows),
-            "violations": len(self.validation.violations),
+            "violations": len(self.validation.errors),
+            "warnings": len(self.validation.warnings),
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
         }
 
