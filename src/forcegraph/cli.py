@@ -132,9 +132,11 @@ def _parse_params(pairs) -> dict[str, str]:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="Output for SELECT/ASK; CONSTRUCT and DESCRIBE always give Turtle.")
 @click.option("--engine", type=click.Choice(ENGINES), default="oxigraph", show_default=True, help="SPARQL engine.")
+@click.option("--store", "store_url", metavar="URL",
+              help="Ask a SPARQL 1.1 server loaded by `forcegraph push` (e.g. http://127.0.0.1:7878) instead of --graph.")
 @graph_option
 @reasoning_option
-def query(name, list_, params, query_file, sparql, fmt, engine, graph_paths, reasoning):
+def query(name, list_, params, query_file, sparql, fmt, engine, store_url, graph_paths, reasoning):
     """Run a named library query, or your own SPARQL.
 
     \b
@@ -143,6 +145,7 @@ def query(name, list_, params, query_file, sparql, fmt, engine, graph_paths, rea
       forcegraph query who-leads-what
       forcegraph query agreements-in-force --param as_of=2019-06-01 --format csv
       forcegraph query --sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+      forcegraph query who-leads-what --store http://127.0.0.1:7878
     """
     if list_:
         for q in library.library().values():
@@ -152,18 +155,227 @@ def query(name, list_, params, query_file, sparql, fmt, engine, graph_paths, rea
     chosen = [x for x in (name, query_file, sparql) if x]
     if len(chosen) != 1:
         _fail("give exactly one of: a query NAME, --file FILE or --sparql TEXT (or --list)")
-    kg = _load_and_reason(graph_paths, reasoning)
     try:
+        remote = _remote(store_url) if store_url else None
+        kg = None if remote else _load_and_reason(graph_paths, reasoning)
         if name:
-            result = run(kg, name, _parse_params(params), engine)
+            raw = _parse_params(params)
+            result = remote.run(name, raw) if remote else run(kg, name, raw, engine)
         else:
             if params:
                 _fail("--param applies to library queries; in your own SPARQL, use VALUES")
             text = Path(query_file).read_text(encoding="utf-8") if query_file else sparql
-            result = run_sparql(kg, text, engine=engine)
+            result = remote.run_user_sparql(text) if remote else run_sparql(kg, text, engine=engine)
     except QueryError as e:
         _fail(str(e))
     click.echo(render(result, fmt), nl=False if fmt != "table" else True)
+
+
+@cli.command()
+@graph_option
+@reasoning_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False),
+              help="Folder holding network.html, served at /network.")
+@click.option("--timeout", default=5.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds a query may run before it is stopped.")
+@click.option("--max-rows", default=50_000, show_default=True, type=click.IntRange(min=1),
+              help="Most rows (or triples) a query may return.")
+@click.option("--max-request-bytes", default=65_536, show_default=True, type=click.IntRange(min=1024),
+              help="Largest request body or query string accepted.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Query worker processes, each holding a copy of the graph.")
+@click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request.")
+def serve(graph_paths, reasoning, host, port, out_dir, timeout, max_rows, max_request_bytes, workers, access_log):
+    """Serve the graph: a read-only SPARQL 1.1 endpoint at /sparql, the library's queries at
+    /queries/NAME (.json, .csv), and a query page at /.
+
+    SPARQL Update, LOAD and SERVICE are refused; a query that runs too long is stopped.
+
+    Example: forcegraph serve --port 8000
+    """
+    from .server import ServerSettings, serve as run_server
+    from .workers import Limits
+
+    kg = _load_and_reason(graph_paths, reasoning, quiet=False)
+    click.echo(f"Serving {len(kg)} quads: query page http://{host}:{port}/ , SPARQL endpoint "
+               f"http://{host}:{port}/sparql", err=True)
+    run_server(kg, ServerSettings(
+        host=host, port=port, out_dir=Path(out_dir), workers=workers, max_request_bytes=max_request_bytes,
+        limits=Limits(timeout=timeout, max_rows=max_rows), access_log=access_log))
+
+
+@cli.command("export")
+@click.option("--format", "fmt", metavar="FORMAT",
+              help="turtle, trig, jsonld, nt or nq. Default: from --output's extension "
+                   "(.ttl .trig .jsonld .nt .nq), else turtle.")
+@click.option("--profile", default="partner", show_default=True, metavar="NAME",
+              help="What may leave (profiles/NAME.yaml): partner leaves personal data at home; full keeps everything.")
+@click.option("--include-inferred", is_flag=True, help="Add what the reasoner draws from the exported facts.")
+@click.option("--as-of", "as_of", metavar="DATE",
+              help="Keep only the agreements in force and the dated memberships current on DATE (YYYY-MM-DD), "
+                   "as the agreements-in-force and collaboration-members queries answer; events, decisions "
+                   "and documents are not filtered (see profiles/README.md).")
+@click.option("--provenance-triples", is_flag=True,
+              help="Turtle and N-Triples: keep which passage states each fact, as rdf:Statement triples.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write (atomically); stdout if left out.")
+@click.option("--force", is_flag=True, help="Write even if the graph does not conform to the shapes.")
+@graph_option
+@reasoning_option
+@click.option("--quiet", is_flag=True, help="No progress messages.")
+def export_(fmt, profile, include_inferred, as_of, provenance_triples, output, force, graph_paths, reasoning, quiet):
+    """Export the graph for partners: Turtle (default), TriG, JSON-LD, N-Triples or N-Quads.
+
+    The graph is validated first; a graph that does not conform is not written (exit 1). The
+    same graph always gives the same bytes. The file describes itself (VoID/DCAT: title, licence,
+    date made (today, or SOURCE_DATE_EPOCH's), version, triple count, vocabularies, profile).
+    TriG, N-Quads and JSON-LD keep each fact in the graph of its passage; Turtle and N-Triples
+    give the union.
+
+    \b
+    Examples:
+      forcegraph export --profile partner --output out/forcegraph-partner.ttl
+      forcegraph export --profile full --format trig --output out/forcegraph-full.trig
+      forcegraph export --as-of 2019-06-01 --format jsonld
+    """
+    from datetime import date
+
+    from .export import ExportError, NotConforming, export as run_export, format_for, write
+
+    day = None
+    if as_of:
+        try:
+            day = date.fromisoformat(as_of)
+        except ValueError:
+            _fail(f"--as-of: {as_of!r} is not a date; expected YYYY-MM-DD, e.g. 2019-06-01")
+    say = _progress(quiet)
+    kg = _load_and_reason(graph_paths, reasoning, quiet)
+    say("validating and exporting")
+    try:
+        result = run_export(kg, format_for(output, fmt), profile, include_inferred=include_inferred, as_of=day,
+                            provenance_triples=provenance_triples, reasoning=reasoning, force=force)
+    except NotConforming as e:
+        click.echo(e.report.text(), err=True)
+        _fail(str(e), 1)
+    except ExportError as e:
+        _fail(str(e))
+    if output:
+        write(result, Path(output))
+    else:
+        click.get_binary_stream("stdout").write(result.data)
+    c = result.counts
+    note = (f"; {c['triples removed']} triples left out, {c['texts redacted']} texts redacted"
+            if c["triples removed"] or c["texts redacted"] else "")
+    if not quiet:
+        click.echo(f"Exported {result.triples} triples ({result.format}, {result.profile.name} profile){note}"
+                   + (f" to {output}" if output else ""), err=True)
+
+
+def _network_as_of(ctx, param, value):
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; expected YYYY-MM-DD, e.g. 2019-06-01") from None
+
+
+network_as_of_option = click.option(
+    "--as-of", "as_of", metavar="DATE", callback=_network_as_of,
+    help="The network on DATE (YYYY-MM-DD): agreements in force and memberships current then. "
+         "Every tie ever recorded if left out.")
+
+
+@cli.group("network")
+def network_group():
+    """Network analysis and pictures of the alliance: who leads what, who is central, how it changed."""
+
+
+@network_group.command("metrics")
+@network_as_of_option
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help="table: all three tables; json: all three; csv: the one chosen with --table.")
+@click.option("--table", "table", type=click.Choice(["forces", "communities", "leads"]), default="forces",
+              show_default=True, help="Which table CSV gives: centrality per force, communities, or who leads what.")
+@graph_option
+@reasoning_option
+def network_metrics(as_of, fmt, table, graph_paths, reasoning):
+    """Who is central and who leads what: per force, degree (partner forces), weighted degree
+    (collaborations and agreements shared), betweenness, eigenvector centrality, collaborations
+    and agreements, and how many collaborations, service areas and services it leads; the
+    communities of forces (greedy modularity); and the "who leads what" matrix.
+
+    \b
+    Examples:
+      forcegraph network metrics
+      forcegraph network metrics --as-of 2016-06-01 --format csv
+      forcegraph network metrics --format csv --table leads
+    """
+    from .network import metrics
+
+    kg = _load_and_reason(graph_paths, reasoning)
+    result = metrics(kg, as_of)
+    text = {"table": result.to_table, "json": result.to_json}.get(fmt, lambda: result.to_csv(table))()
+    click.echo(text, nl=False)
+
+
+@network_group.command("draw")
+@network_as_of_option
+@click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False),
+              help="Folder for network.html and the pictures and files of each graph.")
+@graph_option
+@reasoning_option
+@click.option("--quiet", is_flag=True, help="No progress messages.")
+def network_draw(as_of, out_dir, graph_paths, reasoning, quiet):
+    """Draw the network: OUT/network.html (interactive, works offline, steps through the dates on
+    which the network changes) and, for each graph (collaborations, forces, services,
+    governance) as of DATE, OUT/<graph>.svg and .png for reports and .gexf and .graphml for
+    Gephi and Cytoscape.
+
+    \b
+    Examples:
+      forcegraph network draw --out out
+      forcegraph network draw --as-of 2019-06-01 --out out/2019
+    """
+    from .draw import draw
+
+    say = _progress(quiet)
+    kg = _load_and_reason(graph_paths, reasoning, quiet)
+    written = draw(kg, Path(out_dir), as_of, progress=say)
+    click.echo(f"Wrote: {', '.join(str(p) for p in written)}")
+
+
+def _remote(url: str):
+    from .remote import RemoteStore
+
+    return RemoteStore(url)
+
+
+@cli.command()
+@click.option("--store", "store_url", required=True, metavar="URL",
+              help="The server's URL; Oxigraph layout (URL/query, URL/update, URL/store).")
+@graph_option
+@reasoning_option
+@click.option("--quiet", is_flag=True, help="No progress messages.")
+def push(store_url, graph_paths, reasoning, quiet):
+    """Load the graph, with its inferences, into a SPARQL 1.1 Protocol + Graph Store Protocol
+    server (Oxigraph server, Fuseki…), replacing what the server holds. Then `forcegraph query
+    --store URL` asks the server.
+
+    Example: forcegraph push --store http://127.0.0.1:7878
+    """
+    say = _progress(quiet)
+    try:
+        remote = _remote(store_url)
+        kg = _load_and_reason(graph_paths, reasoning, quiet)
+        say(f"pushing to {store_url}")
+        sent = remote.push(kg)
+    except QueryError as e:
+        _fail(str(e))
+    click.echo(f"Pushed {sent} quads to {store_url}")
 
 
 def main():

@@ -1,5 +1,6 @@
-"""Where the ontology, shapes and query library live: package data when installed, the checkout
-otherwise (an editable install runs from src/, where they are not copied)."""
+"""Where the ontology, shapes, query library, export profiles and JSON-LD context live: package
+data when installed, the checkout otherwise (an editable install runs from src/, where they are
+not copied)."""
 
 from importlib.resources import files
 from pathlib import Path
@@ -25,3 +26,11 @@ def shapes_dir() -> Path:
 
 def queries_dir() -> Path:
     return _find("queries")
+
+
+def profiles_dir() -> Path:
+    return _find("profiles")
+
+
+def context_dir() -> Path:
+    return _find("context")
