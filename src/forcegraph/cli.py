@@ -186,8 +186,11 @@ def query(name, list_, params, query_file, sparql, fmt, engine, store_url, graph
               help="Largest request body or query string accepted.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
               help="Query worker processes, each holding a copy of the graph.")
+@click.option("--allow-origin", "allow_origins", multiple=True, metavar="ORIGIN",
+              help="A web origin whose pages may query the endpoint (CORS), e.g. a YASGUI site (repeatable).")
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request.")
-def serve(graph_paths, reasoning, host, port, out_dir, timeout, max_rows, max_request_bytes, workers, access_log):
+def serve(graph_paths, reasoning, host, port, out_dir, timeout, max_rows, max_request_bytes, workers, allow_origins,
+          access_log):
     """Serve the graph: a read-only SPARQL 1.1 endpoint at /sparql, the library's queries at
     /queries/NAME (.json, .csv), and a query page at /.
 
@@ -203,7 +206,7 @@ def serve(graph_paths, reasoning, host, port, out_dir, timeout, max_rows, max_re
                f"http://{host}:{port}/sparql", err=True)
     run_server(kg, ServerSettings(
         host=host, port=port, out_dir=Path(out_dir), workers=workers, max_request_bytes=max_request_bytes,
-        limits=Limits(timeout=timeout, max_rows=max_rows), access_log=access_log))
+        limits=Limits(timeout=timeout, max_rows=max_rows), allow_origins=allow_origins, access_log=access_log))
 
 
 @cli.command("export")

@@ -2,7 +2,9 @@
 hands them requests.
 
 Oxigraph cannot interrupt a running query from Python, so every query runs in a worker process;
-a worker that overruns the time limit is killed and replaced while the others go on serving.
+a worker that overruns the time limit is killed and replaced while the others go on serving, and
+a query that crashes the engine costs one worker, not the server (pyoxigraph 0.5.13 aborts its
+whole process on `SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o` over this graph: a Rust sort panic).
 Before any engine sees a query, the worker parses it with rdflib's SPARQL parser and refuses
 updates (LOAD among them) and SERVICE, because Oxigraph would execute them: SERVICE makes it
 fetch a URL. Results are capped in rows (or triples) while they are read, never truncated."""
@@ -10,6 +12,7 @@ fetch a URL. Results are capped in rows (or triples) while they are read, never 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import multiprocessing
 import signal
@@ -17,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from pyparsing import ParseResults
+from pyparsing import ParseBaseException, ParseResults
 from rdflib import Graph
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
@@ -86,10 +89,10 @@ class Refused(Exception):
 # --- inside a worker -------------------------------------------------------------------------
 
 
-def _node_names(node):
-    """Names of every parsed SPARQL construct in an rdflib parse tree, nested ones included."""
+def _parsed(node):
+    """Every parsed SPARQL construct in an rdflib parse tree, nested ones included."""
     if isinstance(node, CompValue):
-        yield node.name
+        yield node
         children = dict.values(node)
     elif isinstance(node, (list, tuple, ParseResults)):
         children = node
@@ -98,34 +101,58 @@ def _node_names(node):
     else:
         return
     for child in children:
-        yield from _node_names(child)
+        yield from _parsed(child)
+
+
+def _syntax_message(e: Exception) -> str:
+    if not isinstance(e, ParseBaseException):
+        return f"SPARQL syntax error: {e}"
+    return (f"SPARQL syntax error at line {e.lineno}, column {e.col}, near {e.found}:\n"
+            f"  {e.line}\n  {' ' * (e.col - 1)}^\n(the parser says: {e.msg})")
 
 
 def inspect_query(text: str) -> None:
     """Refuse what a read-only endpoint must never run; raise Refused with a message for people."""
+    refusal = _refusal(text)
+    if refusal:
+        raise Refused(*refusal)
+
+
+@functools.lru_cache(maxsize=512)  # rdflib's parser takes ~0.1 s: clients often repeat a query
+def _refusal(text: str) -> tuple[int, str] | None:
     try:
         tree = parseQuery(text)
     except Exception as query_error:  # pyparsing raises several kinds
         try:
             parseUpdate(text)
         except Exception:
-            raise Refused(400, f"SPARQL syntax error: {query_error}") from None
-        raise Refused(403, "This endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, "
-                           "CREATE, DROP, COPY, MOVE, ADD) is not accepted.") from None
-    if "ServiceGraphPattern" in set(_node_names(tree)):
-        raise Refused(403, "SERVICE (federated query) is not allowed: this endpoint never fetches "
-                           "remote data. Query each endpoint on its own and join the results yourself.")
+            return 400, _syntax_message(query_error)
+        return 403, ("This endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, "
+                     "CREATE, DROP, COPY, MOVE, ADD) is not accepted.")
+    parts = list(_parsed(tree))
+    if any(part.name == "ServiceGraphPattern" for part in parts):
+        return 403, ("SERVICE (federated query) is not allowed: this endpoint never fetches "
+                     "remote data. Query each endpoint on its own and join the results yourself.")
+    declared = {dict.get(part, "prefix", "") for part in parts if part.name == "PrefixDecl"}
+    used = {dict.get(part, "prefix", "") for part in parts if part.name == "pname"}
+    if used - declared:
+        names = ", ".join(f"{p}:" for p in sorted(used - declared))
+        return 400, f"SPARQL syntax error: unknown prefix {names} (declare each with PREFIX name: <namespace IRI>)"
+    return None
 
 
 def _execute(kg: KnowledgeGraph, sparql: str, bindings: dict, job: Job, max_rows: int) -> QueryResult:
     """Run on Oxigraph, reading at most max_rows rows (or triples) before refusing."""
     options = {"use_default_graph_as_union": not job.default_graphs}
-    if job.default_graphs:
-        options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
-    if job.named_graphs:
-        options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
     try:
-        answer = kg.store.query(
+        if job.default_graphs:
+            options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
+        if job.named_graphs:
+            options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    except ValueError as e:
+        raise Refused(400, f"default-graph-uri and named-graph-uri must be absolute IRIs: {e}") from None
+    try:
+        solutions = kg.store.query(
             sparql, substitutions={ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()}, **options)
     except SyntaxError as e:
         raise Refused(400, f"SPARQL syntax error: {getattr(e, 'msg', e)}") from None
@@ -139,21 +166,21 @@ def _execute(kg: KnowledgeGraph, sparql: str, bindings: dict, job: Job, max_rows
                                    "Narrow the query, or page through it with LIMIT and OFFSET.")
             yield item
 
-    if isinstance(answer, ox.QueryBoolean):
-        return QueryResult("ASK", boolean=bool(answer))
-    if isinstance(answer, ox.QuerySolutions):
-        variables = [v.value for v in answer.variables]
-        rows = [tuple(None if s[v] is None else to_rdflib(s[v]) for v in variables) for s in capped(answer)]
+    if isinstance(solutions, ox.QueryBoolean):
+        return QueryResult("ASK", boolean=bool(solutions))
+    if isinstance(solutions, ox.QuerySolutions):
+        variables = [v.value for v in solutions.variables]
+        rows = [tuple(None if s[v] is None else to_rdflib(s[v]) for v in variables) for s in capped(solutions)]
         return QueryResult("SELECT", variables, rows)
     graph = Graph()
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns)
-    for t in capped(answer):
+    for t in capped(solutions):
         graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
     return QueryResult("CONSTRUCT", graph=graph)
 
 
-def answer(kg: KnowledgeGraph, job: Job, limits: Limits, vetted: set[str]) -> Reply:
+def answer(kg: KnowledgeGraph, job: Job, limits: Limits) -> Reply:
     """The HTTP reply to one job: the result in the negotiated format, or an error message."""
     try:
         if job.name is not None:
@@ -161,8 +188,7 @@ def answer(kg: KnowledgeGraph, job: Job, limits: Limits, vetted: set[str]) -> Re
                 q = library.get(job.name)
             except KeyError as e:
                 raise Refused(404, e.args[0]) from None
-            if q.name not in vetted:
-                raise Refused(403, f"library query {q.name!r} uses SERVICE or is not a query; it is not served")
+            inspect_query(q.sparql)  # the same check as a client's query (and the same cache)
             sparql, bindings = q.sparql, bind_params(kg, q, job.params)
         else:
             inspect_query(job.sparql)
@@ -182,23 +208,11 @@ def answer(kg: KnowledgeGraph, job: Job, limits: Limits, vetted: set[str]) -> Re
     return Reply(200, RESULT_TYPES[job.result_format], render(result, job.result_format).encode())
 
 
-def _vet_library() -> set[str]:
-    vetted = set()
-    for q in library.library().values():
-        try:
-            inspect_query(q.sparql)
-        except Refused:
-            continue
-        vetted.add(q.name)
-    return vetted
-
-
 def _worker_main(conn, limits: Limits) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops its workers
     store = ox.Store()
     store.load(conn.recv_bytes(), format=ox.RdfFormat.N_QUADS)
     kg = KnowledgeGraph(store)
-    vetted = _vet_library()
     conn.send("ready")
     while True:
         try:
@@ -206,7 +220,7 @@ def _worker_main(conn, limits: Limits) -> None:
         except EOFError:  # the server has gone: so does its worker
             return
         try:
-            reply = answer(kg, job, limits, vetted)
+            reply = answer(kg, job, limits)
         except Exception as e:  # a bug must not kill the worker silently
             reply = Reply.text(500, f"internal error: {type(e).__name__}: {e}")
         conn.send(reply)
@@ -300,6 +314,9 @@ class WorkerPool:
         try:
             async with asyncio.timeout(self.limits.queue_wait):
                 worker = await self._idle.get()
+                while not worker.process.is_alive():  # ended while idle (killed from outside)
+                    self._replace(worker)
+                    worker = await self._idle.get()
         except TimeoutError:
             return Reply.text(503, f"All {self.size} query workers stayed busy for {self.limits.queue_wait:g} s; try again later.")
         loop = asyncio.get_running_loop()
@@ -307,7 +324,8 @@ class WorkerPool:
             reply = await loop.run_in_executor(self._threads, worker.ask, job, self.limits.timeout)
         except WorkerDied:
             self._replace(worker)
-            return Reply.text(500, "The query worker stopped unexpectedly (out of memory?); it has been replaced.")
+            return Reply.text(500, f"The query engine crashed on this query (its worker process ended with code "
+                                   f"{worker.process.exitcode}); the worker has been replaced and the server goes on.")
         if reply is None:
             self._replace(worker)
             return Reply.text(503, f"The query ran longer than the limit of {self.limits.timeout:g} s and was stopped. "

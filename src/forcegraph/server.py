@@ -1,0 +1,334 @@
+"""Serve: a read-only SPARQL 1.1 Protocol endpoint, the library's queries by name, and a query page.
+
+Routes: `/sparql` (GET `?query=`, POST form-encoded or `application/sparql-query`; a service
+description on a plain GET), `/queries` (the library, as JSON), `/queries/{name}[.json|.csv|.tsv|
+.xml]` (a library query with parameters from the query string, as datasette serves its named
+queries), `/network` (the network picture, if one has been drawn), `/health`, and `/` (the page).
+
+Queries run in worker processes (see workers.py): the server itself only reads requests,
+negotiates formats and relays replies, so a runaway query never takes it down."""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+import pyoxigraph as ox
+import uvicorn
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from . import __version__, library
+from .knowledge import KnowledgeGraph
+from .workers import GRAPH_TYPES, RESULT_TYPES, Job, Limits, Refused, Reply, WorkerPool
+
+WEB_DIR = Path(__file__).parent / "static" / "web"
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
+VOID = Namespace("http://rdfs.org/ns/void#")
+
+# Media types a client may ask for, and the format each gives for a result table or a graph.
+_RESULT_MEDIA = {
+    "application/sparql-results+json": "json", "application/json": "json",
+    "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
+    "text/csv": "csv", "text/tab-separated-values": "tsv",
+}
+_GRAPH_MEDIA = {
+    "text/turtle": "turtle", "application/x-turtle": "turtle", "application/n-triples": "nt",
+    "text/plain": "nt", "application/ld+json": "json-ld", "application/json": "json-ld",
+    "application/rdf+xml": "xml", "application/xml": "xml", "text/xml": "xml",
+}
+# `format=` / `output=` parameter values and file extensions: (result format, graph format).
+_FORMAT_NAMES = {
+    "json": ("json", "json-ld"), "xml": ("xml", "xml"), "csv": ("csv", None), "tsv": ("tsv", None),
+    "turtle": (None, "turtle"), "ttl": (None, "turtle"), "n3": (None, "turtle"),
+    "nt": (None, "nt"), "ntriples": (None, "nt"), "n-triples": (None, "nt"),
+    "json-ld": (None, "json-ld"), "jsonld": (None, "json-ld"),
+    "rdfxml": (None, "xml"), "rdf+xml": (None, "xml"), "rdf": (None, "xml"),
+}
+_EXTENSIONS = ("json", "csv", "tsv", "xml", "ttl", "nt", "jsonld")
+_SD_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+               "Turtle", "N-Triples", "JSON-LD", "RDF_XML")
+
+
+@dataclass
+class ServerSettings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    out_dir: Path = Path("out")  # where the network developer's network.html is looked for
+    workers: int = 2
+    limits: Limits = field(default_factory=Limits)
+    max_request_bytes: int = 64 * 1024
+    access_log: bool = True
+    allow_origins: tuple[str, ...] = ()  # web origins (e.g. a YASGUI page) allowed to query by CORS
+
+
+# --- content negotiation ---------------------------------------------------------------------
+
+
+def accepted(accept: str | None) -> list[str]:
+    """Media ranges of an Accept header, most wanted first (q=0 dropped, ties in header order)."""
+    ranges = []
+    for i, part in enumerate((accept or "*/*").split(",")):
+        media, *params = [p.strip() for p in part.split(";")]
+        q = 1.0
+        for p in params:
+            key, _, value = p.partition("=")
+            if key.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if media and q > 0:
+            ranges.append((-q, i, media.lower()))
+    return [media for _, _, media in sorted(ranges)]
+
+
+def _pick(ranges: list[str], table: dict[str, str]) -> str | None:
+    for media in ranges:
+        if media in table:
+            return table[media]
+        major = media.split("/")[0]
+        for candidate, fmt in table.items():  # `*/*` or `text/*`: the first format that fits
+            if media == "*/*" or (media.endswith("/*") and candidate.startswith(major + "/")):
+                return fmt
+    return None
+
+
+def negotiate(accept: str | None, explicit: str | None) -> tuple[str | None, str | None]:
+    """(format for a result table, format for a graph): from `format=` if given, else Accept."""
+    if explicit:
+        try:
+            return _FORMAT_NAMES[explicit.lower()]
+        except KeyError:
+            raise Refused(400, f"unknown format {explicit!r}; expected one of {', '.join(_FORMAT_NAMES)}") from None
+    ranges = accepted(accept)
+    return _pick(ranges, _RESULT_MEDIA), _pick(ranges, _GRAPH_MEDIA)
+
+
+def _reply(reply: Reply) -> Response:
+    return Response(reply.body, reply.status, media_type=reply.media_type)
+
+
+def _error(status: int, message: str) -> Response:
+    return _reply(Reply.text(status, message))
+
+
+# --- service description ---------------------------------------------------------------------
+
+
+def service_description(endpoint: str, triples: int, settings: ServerSettings) -> Graph:
+    g = Graph()
+    g.bind("sd", SD)
+    g.bind("formats", FORMATS_NS)
+    g.bind("void", VOID)
+    service, dataset, default = URIRef(endpoint), URIRef(endpoint + "#dataset"), URIRef(endpoint + "#default-graph")
+    g.add((service, RDF.type, SD.Service))
+    g.add((service, SD.endpoint, service))
+    g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    g.add((service, SD.feature, SD.UnionDefaultGraph))
+    for name in _SD_FORMATS:
+        g.add((service, SD.resultFormat, FORMATS_NS[name]))
+    g.add((service, URIRef("http://purl.org/dc/terms/description"), Literal(
+        f"forcegraph {__version__}: UK police forces and their collaborations. Read-only: no SPARQL Update, "
+        f"LOAD or SERVICE. A query may run {settings.limits.timeout:g} s and return "
+        f"{settings.limits.max_rows} rows; the default graph is the union of all graphs.")))
+    g.add((service, SD.defaultDataset, dataset))
+    g.add((dataset, RDF.type, SD.Dataset))
+    g.add((dataset, SD.defaultGraph, default))
+    g.add((default, RDF.type, SD.Graph))
+    g.add((default, VOID.triples, Literal(triples)))
+    return g
+
+
+# --- the application -------------------------------------------------------------------------
+
+
+def create_app(nquads: bytes, triples: int, settings: ServerSettings) -> Starlette:
+    """The web application over a graph given as N-Quads (each worker loads its own copy)."""
+    limits = settings.limits
+    pool = WorkerPool(nquads, settings.workers, limits)
+
+    async def read_body(request: Request) -> bytes:
+        declared = request.headers.get("content-length", "")
+        too_big = Refused(413, f"The request is larger than {settings.max_request_bytes} bytes, the limit of this endpoint.")
+        if declared.isdigit() and int(declared) > settings.max_request_bytes:
+            raise too_big
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > settings.max_request_bytes:
+                raise too_big
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    async def protocol_params(request: Request) -> list[tuple[str, str]]:
+        """The SPARQL Protocol parameters of a request, wherever the protocol lets them be."""
+        if len(request.url.query) > settings.max_request_bytes:
+            raise Refused(414, f"The URL is longer than {settings.max_request_bytes} bytes; send the query with POST.")
+        params = list(request.query_params.multi_items())
+        if request.method != "POST":
+            return params
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        body = await read_body(request)
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise Refused(400, "The request body is not UTF-8.") from None
+        if ctype == "application/x-www-form-urlencoded":
+            return params + parse_qsl(text, keep_blank_values=True)
+        if ctype == "application/sparql-query":
+            return params + [("query", text)]
+        if ctype == "application/sparql-update":
+            raise Refused(403, "This endpoint is read-only: SPARQL Update is not accepted.")
+        raise Refused(415, "POST a query as application/sparql-query or application/x-www-form-urlencoded (query=…).")
+
+    async def sparql(request: Request) -> Response:
+        try:
+            params = await protocol_params(request)
+            names = [k for k, _ in params]
+            if "update" in names:
+                raise Refused(403, "This endpoint is read-only: SPARQL Update is not accepted.")
+            queries = [v for k, v in params if k == "query"]
+            explicit = next((v for k, v in params if k in ("format", "output")), None)
+            result_fmt, graph_fmt = negotiate(request.headers.get("accept"), explicit)
+            if not queries:
+                if request.method == "POST":
+                    raise Refused(400, "No query: give the SPARQL as the `query` parameter.")
+                return describe_service(request, graph_fmt)
+            if len(queries) > 1:
+                raise Refused(400, "Give exactly one `query` parameter.")
+            job = Job(sparql=queries[0], result_format=result_fmt, graph_format=graph_fmt,
+                      default_graphs=[v for k, v in params if k == "default-graph-uri"],
+                      named_graphs=[v for k, v in params if k == "named-graph-uri"])
+        except Refused as e:
+            return _error(e.status, str(e))
+        return _reply(await pool.run(job))
+
+    def describe_service(request: Request, graph_fmt: str | None) -> Response:
+        ranges = accepted(request.headers.get("accept"))
+        if ranges and ranges[0] == "text/html":  # a person with a browser: show them the page
+            return RedirectResponse("/", status_code=303)
+        if graph_fmt is None:
+            return _error(406, "The service description is RDF; accepted formats: " + ", ".join(GRAPH_TYPES.values()))
+        endpoint = str(request.url.replace(query=""))
+        g = service_description(endpoint.rstrip("?"), triples, settings)
+        return Response(g.serialize(format=graph_fmt), media_type=GRAPH_TYPES[graph_fmt])
+
+    async def queries_list(request: Request) -> Response:
+        return JSONResponse({"queries": [
+            {
+                "name": q.name, "title": q.title, "description": q.description, "tags": list(q.tags),
+                "kind": q.kind, "example": q.example, "sparql": q.sparql, "url": f"/queries/{q.name}",
+                "params": [{"name": p.name, "type": p.type, "default": p.default, "description": p.description,
+                            "required": p.required} for p in q.params],
+            }
+            for q in library.library().values()
+        ]})
+
+    async def named_query(request: Request) -> Response:
+        name, ext = request.path_params["name"], None
+        stem, dot, suffix = name.rpartition(".")
+        if dot and suffix in _EXTENSIONS:
+            name, ext = stem, suffix
+        try:
+            library.get(name)
+        except KeyError as e:
+            return _error(404, e.args[0])
+        try:
+            if len(request.url.query) > settings.max_request_bytes:
+                raise Refused(414, f"The URL is longer than {settings.max_request_bytes} bytes.")
+            result_fmt, graph_fmt = negotiate(request.headers.get("accept"), ext)
+        except Refused as e:
+            return _error(e.status, str(e))
+        params = dict(request.query_params)
+        return _reply(await pool.run(Job(name=name, params=params, result_format=result_fmt, graph_format=graph_fmt)))
+
+    async def network(request: Request) -> Response:
+        out = settings.out_dir.resolve()
+        wanted = (out / (request.path_params.get("path") or "network.html")).resolve()
+        if wanted.is_relative_to(out) and wanted.is_file():
+            return FileResponse(wanted)
+        if request.path_params.get("path"):
+            return _error(404, "Not found.")
+        return HTMLResponse(status_code=404, content=f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>No network picture yet</title>
+<link rel="stylesheet" href="/static/style.css"></head>
+<body class="message"><main><h1>No network picture yet</h1>
+<p>The server looks for the network picture at <code>{html.escape(str(out / "network.html"))}</code>, and there is no file there.</p>
+<p>Draw it with forcegraph's network command, writing into that folder, or restart the server with
+<code>forcegraph serve --out FOLDER</code> naming the folder that holds <code>network.html</code>.</p>
+<p><a href="/">Back to the query page</a></p></main></body></html>""")
+
+    async def network_folder(request: Request) -> Response:
+        return RedirectResponse("/network/", status_code=307)  # relative links in the page then resolve
+
+    async def health(request: Request) -> Response:
+        pids = pool.pids()
+        return JSONResponse({"status": "ok" if len(pids) == settings.workers else "degraded",
+                             "version": __version__, "triples": triples, "workers": pids,
+                             "workers_replaced": pool.replaced,
+                             "limits": {"timeout": limits.timeout, "max_rows": limits.max_rows,
+                                        "max_request_bytes": settings.max_request_bytes}})
+
+    async def index(request: Request) -> Response:
+        return FileResponse(WEB_DIR / "index.html")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        await pool.start()
+        try:
+            yield
+        finally:
+            await pool.stop()
+
+    middleware = []
+    if settings.host in ("127.0.0.1", "localhost"):
+        # A page elsewhere cannot read a loopback server through DNS rebinding.
+        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=["127.0.0.1", "localhost"]))
+    if settings.allow_origins:
+        # Off by default: with it, any page the analyst opens could read the graph.
+        middleware.append(Middleware(CORSMiddleware, allow_origins=list(settings.allow_origins),
+                                     allow_methods=["GET", "POST"], allow_headers=["Accept", "Content-Type"]))
+    return Starlette(
+        middleware=middleware,
+        routes=[
+            Route("/", index),
+            Route("/sparql", sparql, methods=["GET", "POST"]),
+            Route("/queries", queries_list),
+            Route("/queries.json", queries_list),
+            Route("/queries/{name}", named_query),
+            Route("/network", network_folder),
+            Route("/network/{path:path}", network),
+            Route("/health", health),
+            Mount("/static", StaticFiles(directory=WEB_DIR), name="static"),
+        ],
+        lifespan=lifespan,
+    )
+
+
+def serve(kg: KnowledgeGraph, settings: ServerSettings) -> None:
+    """Serve the graph until stopped (Ctrl-C or SIGTERM); the workers stop with the server."""
+    nquads = kg.store.dump(format=ox.RdfFormat.N_QUADS)
+    app = create_app(nquads, len(kg.store), settings)
+    if settings.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"Warning: serving on {settings.host}: anyone who can reach it can read the whole graph, "
+              "personal data (e-mail addresses, phone numbers) included.", file=sys.stderr)
+    config = uvicorn.Config(
+        app, host=settings.host, port=settings.port, access_log=settings.access_log, log_level="info",
+        # Let over-long URLs reach the application, which answers 414 with a message.
+        h11_max_incomplete_event_size=settings.max_request_bytes + 16 * 1024,
+        timeout_graceful_shutdown=int(settings.limits.timeout) + 2,
+    )
+    uvicorn.Server(config).run()
