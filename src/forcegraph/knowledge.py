@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, URIRef
 
 from .terms import to_rdflib
 from .vocab import CONFLICTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, SPECIAL_GRAPHS
@@ -20,6 +20,19 @@ _SPECIAL = {ox.NamedNode(str(g)) for g in SPECIAL_GRAPHS}
 
 def _node(iri) -> ox.NamedNode:
     return ox.NamedNode(str(iri))
+
+
+def _converter():
+    """to_rdflib with a cache: a graph names the same terms again and again."""
+    cache: dict = {}
+
+    def conv(term):
+        hit = cache.get(term)
+        if hit is None:
+            hit = cache[term] = to_rdflib(term)
+        return hit
+
+    return conv
 
 
 @dataclass
@@ -47,33 +60,49 @@ class KnowledgeGraph:
             wanted.add(_node(CONFLICTS_GRAPH))
         if ontology:
             wanted.add(_node(ONTOLOGY_GRAPH))
+        if not facts:
+            # Only special graphs: read them by name rather than scanning the whole store.
+            for g in wanted:
+                yield from self.store.quads_for_pattern(None, None, None, g)
+            return
         for quad in self.store:
             g = quad.graph_name
-            if g in wanted or (facts and g not in _SPECIAL and not isinstance(g, ox.DefaultGraph)):
+            if g in wanted or (g not in _SPECIAL and not isinstance(g, ox.DefaultGraph)):
                 yield quad
+
+    def facts_with(self, predicates):
+        """Fact quads whose predicate is one of `predicates`, read through the predicate index."""
+        for p in predicates:
+            for quad in self.store.quads_for_pattern(None, p, None):
+                g = quad.graph_name
+                if g not in _SPECIAL and not isinstance(g, ox.DefaultGraph):
+                    yield quad
+
+    def count_facts(self) -> int:
+        """How many quads the passage and external-source graphs hold: the store's size less the
+        other graphs', so the facts themselves are not read."""
+        others = [*_SPECIAL, ox.DefaultGraph()]
+        return len(self.store) - sum(sum(1 for _ in self.store.quads_for_pattern(None, None, None, g)) for g in others)
 
     def rdflib_graph(self, **parts) -> Graph:
         """The union of the chosen parts as one rdflib Graph (for owlrl and pyshacl)."""
-        graph = Graph()
-        cache: dict = {}
-
-        def conv(term):
-            hit = cache.get(term)
-            if hit is None:
-                hit = cache[term] = to_rdflib(term)
-            return hit
-
-        add = graph.add
-        for q in self.quads(**parts):
-            add((conv(q.subject), conv(q.predicate), conv(q.object)))
+        graph, conv = Graph(), _converter()
+        graph.addN((conv(q.subject), conv(q.predicate), conv(q.object), graph) for q in self.quads(**parts))
         return graph
 
     def rdflib_dataset(self, **parts) -> Dataset:
         """The chosen parts as an rdflib Dataset that keeps the named graphs."""
         ds = Dataset()
         ds.default_union = True
-        for q in self.quads(**parts):
-            ds.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), to_rdflib(q.graph_name)))
+        conv, graphs = _converter(), {}
+
+        def context(g):
+            hit = graphs.get(g)
+            if hit is None:
+                hit = graphs[g] = ds.default_graph if isinstance(g, ox.DefaultGraph) else ds.graph(URIRef(g.value))
+            return hit
+
+        ds.addN((conv(q.subject), conv(q.predicate), conv(q.object), context(q.graph_name)) for q in self.quads(**parts))
         return ds
 
     def clear_inferred(self) -> None:

@@ -94,9 +94,26 @@ def _ontology_triples(kg: KnowledgeGraph) -> frozenset:
     )
 
 
+def _rules(schema: Schema) -> dict:
+    """Per predicate, what the instance rules do with one of its triples:
+    (superproperties, domains, ranges, inverses, symmetric, transitive)."""
+    predicates = (set(schema.superproperties) | set(schema.domains) | set(schema.ranges) | set(schema.inverses)
+                  | schema.symmetric | schema.transitive)
+    return {
+        p: (tuple(schema.superproperties.get(p, ())), tuple(schema.domains.get(p, ())), tuple(schema.ranges.get(p, ())),
+            tuple(schema.inverses.get(p, ())), p in schema.symmetric, p in schema.transitive)
+        for p in predicates
+    }
+
+
 def closure(facts: set, schema: Schema) -> set:
-    """All triples the instance rules derive from `facts` (semi-naive fixpoint)."""
+    """All triples the instance rules derive from `facts` (semi-naive fixpoint).
+
+    The ontology's class tree comes closed (every superclass listed), and types trigger no rule
+    but cax-sco, so the superclass types of a type are added once and never looked at again."""
     known = set(facts)
+    rules = _rules(schema)
+    superclasses = {c: tuple(sup) for c, sup in schema.superclasses.items()}
     by_subject = defaultdict(set)  # (p, s) -> {o} for transitive properties
     by_object = defaultdict(set)  # (p, o) -> {s}
     for s, p, o in known:
@@ -105,23 +122,35 @@ def closure(facts: set, schema: Schema) -> set:
             by_object[p, o].add(s)
     delta = known
     while delta:
-        new = set()
+        new, typed = set(), set()
+        add, add_type = new.add, typed.add
         for s, p, o in delta:
             if p == TYPE:
-                new.update((s, TYPE, c) for c in schema.superclasses.get(o, ()))
+                for c in superclasses.get(o, ()):
+                    add_type((s, TYPE, c))
                 continue
-            literal = isinstance(o, ox.Literal)
-            new.update((s, q, o) for q in schema.superproperties.get(p, ()))
-            new.update((s, TYPE, c) for c in schema.domains.get(p, ()))
-            if literal:
+            rule = rules.get(p)
+            if rule is None:
                 continue
-            new.update((o, TYPE, c) for c in schema.ranges.get(p, ()))
-            new.update((o, q, s) for q in schema.inverses.get(p, ()))
-            if p in schema.symmetric:
-                new.add((o, p, s))
-            if p in schema.transitive:
-                new.update((s, p, z) for z in by_subject.get((p, o), ()))
-                new.update((w, p, o) for w in by_object.get((p, s), ()))
+            supers, domains, ranges, inverses, symmetric, transitive = rule
+            for q in supers:
+                add((s, q, o))
+            for c in domains:
+                add((s, TYPE, c))
+            if isinstance(o, ox.Literal):
+                continue
+            for c in ranges:
+                add((o, TYPE, c))
+            for q in inverses:
+                add((o, q, s))
+            if symmetric:
+                add((o, p, s))
+            if transitive:
+                for z in by_subject.get((p, o), ()):
+                    add((s, p, z))
+                for w in by_object.get((p, s), ()):
+                    add((w, p, o))
+        known |= typed
         delta = new - known
         known |= delta
         for s, p, o in delta:
@@ -145,38 +174,64 @@ def _is_data(term) -> bool:
     return isinstance(term, ox.NamedNode) and term.value.startswith("https://w3id.org/forcegraph/id/")
 
 
+def _fact_triples(kg: KnowledgeGraph, predicates=None) -> set:
+    """The asserted facts as a set of triples; only those with the given predicates, if given."""
+    quads = kg.quads(facts=True) if predicates is None else kg.facts_with(predicates)
+    return {(q.subject, q.predicate, q.object) for q in quads}
+
+
+def _involved(schema: Schema) -> set:
+    """Predicates the instance rules read or write: facts with any other predicate neither fire a
+    rule nor can be derived, so the closure can leave them out."""
+    involved = {TYPE} | set(schema.superproperties) | set(schema.domains) | set(schema.ranges) | set(schema.inverses)
+    involved |= schema.symmetric | schema.transitive
+    for targets in (*schema.superproperties.values(), *schema.inverses.values()):
+        involved |= targets
+    return involved
+
+
+_SAME_AS = ox.NamedNode(str(OWL.sameAs))
+
+
+def _entailments(kg: KnowledgeGraph, profile: str, domains_and_ranges: bool) -> tuple[list, int]:
+    if profile not in PROFILES:
+        raise ValueError(f"unknown reasoning profile {profile!r}; expected one of {', '.join(PROFILES)}")
+    count = kg.count_facts()
+    if profile == "none":
+        return [], count
+    if profile == "owlrl":
+        facts = _fact_triples(kg)
+        entailed = _owlrl_everything(kg, facts)
+    else:
+        schema = _schema(_ontology_triples(kg), profile == "rdfs")
+        if not domains_and_ranges:
+            schema = replace(schema, domains={}, ranges={})
+        facts = _fact_triples(kg, _involved(schema))
+        entailed = closure(facts, schema)
+    entailed -= facts
+    ontology = {(q.subject, q.predicate, q.object) for q in kg.quads(facts=False, ontology=True)}
+    return [
+        (s, p, o) for s, p, o in entailed
+        # Keep facts about our things: not the ontology's own closure, literals or trivial types.
+        if _is_data(s) and not isinstance(o, (ox.Literal, ox.BlankNode)) and not (p == TYPE and o in _TRIVIAL)
+        and p != _SAME_AS and (s, p, o) not in ontology
+    ], count
+
+
 def entailments(kg: KnowledgeGraph, profile: str = "owl-rl", *, domains_and_ranges: bool = True) -> list:
     """The triples `profile` adds to the asserted facts (owl-rl, rdfs, owlrl or none).
 
     Without domains and ranges, a value is never typed by the property that points at it; the
     validator wants that, since OWL would otherwise make any party a legal person (and so
     satisfy the very shape that checks it)."""
-    if profile not in PROFILES:
-        raise ValueError(f"unknown reasoning profile {profile!r}; expected one of {', '.join(PROFILES)}")
-    facts = {(q.subject, q.predicate, q.object) for q in kg.quads(facts=True)}
-    if profile == "none":
-        return []
-    if profile == "owlrl":
-        entailed = _owlrl_everything(kg, facts)
-    else:
-        schema = _schema(_ontology_triples(kg), profile == "rdfs")
-        if not domains_and_ranges:
-            schema = replace(schema, domains={}, ranges={})
-        entailed = closure(facts, schema)
-    stated = facts | {(q.subject, q.predicate, q.object) for q in kg.quads(facts=False, ontology=True)}
-    return [
-        (s, p, o) for s, p, o in entailed - stated
-        # Keep facts about our things: not the ontology's own closure, literals or trivial types.
-        if _is_data(s) and not isinstance(o, (ox.Literal, ox.BlankNode)) and not (p == TYPE and o in _TRIVIAL)
-        and not (p.value == str(OWL.sameAs))
-    ]
+    return _entailments(kg, profile, domains_and_ranges)[0]
 
 
 def reason(kg: KnowledgeGraph, profile: str = "owl-rl") -> ReasoningReport:
     """Replace the graph's inferred triples with the entailments under `profile`:
     owl-rl (default), rdfs, owlrl (owlrl over everything: slow, the reference) or none."""
     start = time.perf_counter()
-    inferred = entailments(kg, profile)
+    inferred, facts = _entailments(kg, profile, True)
     kg.clear_inferred()
     added = kg.add_inferred(inferred)
-    return ReasoningReport(profile, sum(1 for _ in kg.quads(facts=True)), added, time.perf_counter() - start)
+    return ReasoningReport(profile, facts, added, time.perf_counter() - start)

@@ -1,0 +1,397 @@
+"""Remote: a SPARQL 1.1 Protocol + Graph Store Protocol server as the store, past one machine.
+
+`RemoteStore(url).push(kg)` sends every named graph of a KnowledgeGraph to the server;
+`run(name, params)` and `run_sparql(text)` answer there with the same QueryResult as the
+embedded store; `quads()` and `graph(iri)` read the data back. Only the standard protocols are
+used, with the endpoint layout of Oxigraph's server (`URL/query`, `URL/update`, `URL/store`);
+other servers name their endpoints in `Endpoints`.
+
+Queries see the union of all graphs as their default graph, as they do embedded. Servers that
+already answer that way (GraphDB, Neptune, Oxigraph with `--union-default-graph`) are left as
+they are; the others get a copy of the union in their default graph when the data is pushed
+(SPARQL Update), so the same queries run unchanged. Every library query is SELECT DISTINCT, so
+a set (the copy) and a bag (a union view) of the same triples give the same answers.
+
+Parameters are never pasted into SPARQL text: each is checked against its declared type, made an
+RDF term, written in SPARQL's own escaped syntax and bound by a VALUES block that opens the
+query's WHERE clause (a VALUES clause after the query would be joined only once the WHERE clause
+has been evaluated, so FILTERs on a parameter would see it unbound)."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from . import library
+from .knowledge import KnowledgeGraph
+from .query import _IRI as IRI_PATTERN, QueryError, QueryResult, bind_params
+from .terms import to_rdflib
+from .vocab import PREFIXES
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+# Characters an IRI may not hold in SPARQL's <…> syntax.
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+_VARNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+PUSH_CHUNK_QUADS = 200_000
+
+
+@cache
+def _internal(name: str) -> str:
+    """A SPARQL request the remote store makes itself, from src/forcegraph/sparql/."""
+    return (Path(__file__).parent / "sparql" / name).read_text(encoding="utf-8")
+
+
+class RemoteError(QueryError):
+    """The server could not be reached, refused a request, or sent an answer that does not parse."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    query: str
+    update: str
+    store: str
+
+    @classmethod
+    def from_url(cls, url: str) -> Endpoints:
+        """Oxigraph server's layout: URL/query, URL/update and URL/store (the Graph Store)."""
+        base = url.rstrip("/")
+        if not re.match(r"^https?://[^/\s]+", base):
+            raise RemoteError(f"--store expects the server's http(s) URL, e.g. http://127.0.0.1:7878; got {url!r}")
+        return cls(f"{base}/query", f"{base}/update", f"{base}/store")
+
+
+# --- writing RDF terms into SPARQL text ---------------------------------------------------------
+
+
+def sparql_term(term: Node) -> str:
+    """An RDF term in SPARQL syntax, escaped; raises QueryError for what cannot be written safely."""
+    if isinstance(term, URIRef):
+        if _BAD_IRI.search(str(term)):
+            raise QueryError(f"{str(term)!r} is not an IRI that can be written in SPARQL")
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        text = '"' + "".join(_ECHAR.get(c, c) for c in str(term)) + '"'
+        if term.language:
+            if not re.fullmatch(r"[A-Za-z]+(-[A-Za-z0-9]+)*", term.language):
+                raise QueryError(f"{term.language!r} is not a language tag")
+            return f"{text}@{term.language}"
+        if term.datatype is not None and str(term.datatype) != _XSD_STRING:
+            return f"{text}^^{sparql_term(URIRef(term.datatype))}"
+        return text
+    raise QueryError(f"cannot bind {term!r}: only IRIs and literals can be parameters")
+
+
+def _skip_literal(text: str, i: int) -> int:
+    """Index just past the string literal that starts at text[i]."""
+    quote = text[i]
+    if text.startswith(quote * 3, i):
+        end = text.find(quote * 3, i + 3)
+        while end != -1 and text[end - 1] == "\\":
+            end = text.find(quote * 3, end + 1)
+        return len(text) if end == -1 else end + 3
+    j = i + 1
+    while j < len(text) and text[j] != quote:
+        j += 2 if text[j] == "\\" else 1
+    return j + 1
+
+
+def _tokens(text: str):
+    """(index, token) for each query-form keyword and brace in SPARQL text, skipping comments,
+    strings and IRIs."""
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c == "#":
+            i = text.find("\n", i)
+            i = len(text) if i == -1 else i + 1
+            continue
+        if c in "\"'":
+            i = _skip_literal(text, i)
+            continue
+        if c == "<":
+            m = re.match(r"<[^\x00-\x20<>\"{}|^`\\]*>", text[i:])
+            if m:
+                i += m.end()
+                continue
+        if c in "{}":
+            yield i, c
+        elif c.isalpha() and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "_:?$")):
+            m = re.match(r"(?i)(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", text[i:])
+            if m:
+                yield i, m.group(1).upper()
+                i += m.end()
+                continue
+        i += 1
+
+
+def _groups(text: str) -> list[tuple[int, int, bool]]:
+    """(open, close, outermost) for each group graph pattern: every `{…}` but CONSTRUCT's
+    template, VALUES data blocks and the braces that only wrap a subquery."""
+    pairs, stack, form, depth = [], [], None, 0
+    for i, token in _tokens(text):
+        if token == "{":
+            stack.append(i)
+        elif token == "}":
+            if stack:
+                pairs.append((stack.pop(), i, len(stack)))
+        elif form is None:
+            form = token
+    groups, template = [], None
+    if form == "CONSTRUCT":
+        top = sorted(o for o, _, d in pairs if d == 0)
+        if top and not re.search(r"(?i)\bWHERE\s*$", text[:top[0]]):
+            template = top[0]
+    outermost = min((o for o, _, d in pairs if d == 0 and o != template), default=None)
+    for open_, close, _ in sorted(pairs):
+        if open_ == template or re.search(r"(?is)\bVALUES\s*([?$]\w+|\([^()]*\))\s*$", text[:open_]):
+            continue
+        if re.match(r"(?is)\s*(#[^\n]*\n\s*)*SELECT\b", text[open_ + 1:close]):
+            continue
+        groups.append((open_, close, open_ == outermost))
+    if outermost is None:
+        raise QueryError("cannot find the WHERE clause of the query to bind its parameters")
+    return groups
+
+
+def with_values(sparql: str, bindings: dict[str, Node]) -> str:
+    """The query with `bindings` bound by VALUES blocks: one opening the WHERE clause, and one
+    opening each group that mentions a bound variable. Groups are evaluated inside out, so this
+    is what binding by substitution does: a FILTER deep in a UNION or a subquery sees the value."""
+    if not bindings:
+        return sparql
+    for name in bindings:
+        if not _VARNAME.match(name):
+            raise QueryError(f"{name!r} is not a SPARQL variable name")
+    terms = {v: sparql_term(t) for v, t in bindings.items()}
+    for open_, close, outermost in sorted(_groups(sparql), reverse=True):
+        names = [v for v in sorted(terms) if outermost or re.search(rf"[?$]{v}\b", sparql[open_:close])]
+        if names:
+            block = (" VALUES (" + " ".join(f"?{v}" for v in names) + ") { ("
+                     + " ".join(terms[v] for v in names) + ") } ")
+            sparql = sparql[:open_ + 1] + block + sparql[open_ + 1:]
+    return sparql
+
+
+# --- reading answers ------------------------------------------------------------------------------
+
+
+def _json_term(value: dict) -> Node:
+    kind = value.get("type")
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if kind in ("literal", "typed-literal"):
+        if "xml:lang" in value:
+            return Literal(value["value"], lang=value["xml:lang"])
+        dt = value.get("datatype")
+        return Literal(value["value"], datatype=None if dt in (None, _XSD_STRING) else URIRef(dt))
+    raise RemoteError(f"the server sent a term of unknown type {kind!r}")
+
+
+def _ox_term(value: dict):
+    kind = value["type"]
+    if kind == "uri":
+        return ox.NamedNode(value["value"])
+    if kind == "bnode":
+        return ox.BlankNode(value["value"])
+    if "xml:lang" in value:
+        return ox.Literal(value["value"], language=value["xml:lang"])
+    return ox.Literal(value["value"], datatype=ox.NamedNode(value.get("datatype", _XSD_STRING)))
+
+
+class RemoteStore:
+    """A SPARQL 1.1 Protocol + Graph Store Protocol server holding the knowledge graph."""
+
+    def __init__(self, url: str, *, endpoints: Endpoints | None = None, timeout: float = 600.0):
+        self.url = url
+        self.endpoints = endpoints or Endpoints.from_url(url)
+        self.timeout = timeout
+
+    # --- HTTP ---------------------------------------------------------------------------------
+
+    def _request(self, url: str, *, method: str = "GET", data: bytes | None = None,
+                 headers: dict | None = None) -> tuple[int, bytes]:
+        request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as e:
+            body = e.read().decode("utf-8", "replace").strip()
+            raise RemoteError(f"{self.url}: {method} {url.split('?')[0]} answered {e.code} {e.reason}"
+                              + (f": {body[:500]}" if body else ""), e.code) from None
+        except (urllib.error.URLError, OSError) as e:
+            reason = getattr(e, "reason", e)
+            raise RemoteError(f"cannot reach the SPARQL server at {self.url}: {reason}") from None
+
+    def _post_query(self, sparql: str, accept: str) -> bytes:
+        _, body = self._request(
+            self.endpoints.query, method="POST", data=sparql.encode("utf-8"),
+            headers={"Content-Type": "application/sparql-query", "Accept": accept},
+        )
+        return body
+
+    def update(self, sparql_update: str) -> None:
+        self._request(self.endpoints.update, method="POST", data=sparql_update.encode("utf-8"),
+                      headers={"Content-Type": "application/sparql-update"})
+
+    # --- loading ------------------------------------------------------------------------------
+
+    def push(self, kg: KnowledgeGraph) -> int:
+        """Replace the server's data with every graph of `kg` (facts, provenance, conflicts,
+        inferences, ontology); return the number of quads sent.
+
+        One bulk N-Quads request per chunk where the server takes a whole dataset at its Graph
+        Store (Oxigraph, Fuseki); otherwise one Graph Store PUT per named graph."""
+        quads = list(kg.store)
+        self.update("DROP ALL")
+        for start in range(0, len(quads), PUSH_CHUNK_QUADS):
+            chunk = ox.serialize(quads[start:start + PUSH_CHUNK_QUADS], format=ox.RdfFormat.N_QUADS)
+            try:
+                self._request(self.endpoints.store, method="POST", data=chunk,
+                              headers={"Content-Type": "application/n-quads"})
+            except RemoteError as e:
+                if start or e.status not in (400, 405, 415):
+                    raise
+                self._push_graph_by_graph(quads)  # the Graph Store takes one graph at a time
+                break
+        self._union_default_graph(quads)
+        return len(quads)
+
+    def _push_graph_by_graph(self, quads: list) -> None:
+        by_graph: dict = {}
+        for q in quads:
+            by_graph.setdefault(q.graph_name, []).append(ox.Triple(q.subject, q.predicate, q.object))
+        for graph, triples in by_graph.items():
+            where = "default" if isinstance(graph, ox.DefaultGraph) else "graph=" + urllib.parse.quote(graph.value, safe="")
+            self._request(f"{self.endpoints.store}?{where}", method="PUT",
+                          data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
+                          headers={"Content-Type": "application/n-triples"})
+
+    def _union_default_graph(self, quads: list) -> None:
+        """Make the default graph answer for the union of all graphs, unless it already does."""
+        named = next((q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)), None)
+        if named is None:
+            return
+        ask = "ASK { " + " ".join(sparql_term(to_rdflib(t)) for t in (named.subject, named.predicate, named.object)) + " }"
+        if not self.ask(ask):
+            self.update(_internal("union-into-default-graph.ru"))
+
+    # --- querying -----------------------------------------------------------------------------
+
+    def ask(self, sparql: str) -> bool:
+        return bool(self._parse_json(self._post_query(sparql, "application/sparql-results+json")).get("boolean"))
+
+    @staticmethod
+    def _parse_json(body: bytes) -> dict:
+        try:
+            return json.loads(body)
+        except ValueError:
+            # A server that times out mid-answer may still say 200: never read half an answer.
+            raise RemoteError("the server's answer is not complete SPARQL JSON (cut short by a timeout?)") from None
+
+    def run_sparql(self, sparql: str, bindings: dict[str, Node] | None = None) -> QueryResult:
+        """Run SPARQL on the server, with `bindings` bound by a VALUES block."""
+        text = with_values(sparql, bindings or {})
+        kind = library.LibraryQuery("", None, "", "", text).kind
+        if kind in ("CONSTRUCT", "DESCRIBE"):
+            body = self._post_query(text, "application/n-triples")
+            graph = Graph()
+            for prefix, ns in PREFIXES.items():
+                graph.bind(prefix, ns)
+            try:
+                for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES):
+                    graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+            except SyntaxError as e:
+                raise RemoteError(f"the server's answer does not parse as N-Triples: {e}") from None
+            return QueryResult("CONSTRUCT", graph=graph)
+        answer = self._parse_json(self._post_query(text, "application/sparql-results+json"))
+        if "boolean" in answer:
+            return QueryResult("ASK", boolean=bool(answer["boolean"]))
+        try:
+            variables = list(answer["head"]["vars"])
+            rows = [tuple(_json_term(b[v]) if v in b else None for v in variables) for b in answer["results"]["bindings"]]
+        except (KeyError, TypeError):
+            raise RemoteError("the server's answer is not SPARQL JSON results") from None
+        return QueryResult("SELECT", variables, rows)
+
+    def run_user_sparql(self, sparql: str) -> QueryResult:
+        """Ad-hoc SPARQL from a person: refused before the server sees it if it holds SERVICE or
+        an update (the server would run them), as the project's own endpoint refuses them."""
+        from .workers import Refused, inspect_query
+
+        try:
+            inspect_query(sparql)
+        except Refused as e:
+            raise QueryError(str(e)) from None
+        return self.run_sparql(sparql)
+
+    def run(self, name: str, params: dict[str, str] | None = None) -> QueryResult:
+        """Run a library query by name with raw (string) parameters, names looked up on the server."""
+        try:
+            q = library.get(name)
+        except KeyError as e:
+            raise QueryError(e.args[0]) from None
+        raw = params or {}
+        by_name = {p.name: p for p in q.params if p.type in ("force", "entity")}
+        resolved = {}
+        for key, value in raw.items():
+            param = by_name.get(key)
+            if param is not None and not IRI_PATTERN.match(value):
+                value = str(self._lookup(value, param))
+            resolved[key] = value
+        # With names resolved to IRIs, binding needs no graph.
+        return self.run_sparql(q.sparql, bind_params(None, q, resolved))
+
+    def _lookup(self, name: str, param: library.Param) -> URIRef:
+        """A name (label, alternative name or force id) to the one IRI it names, as the embedded
+        store resolves it."""
+        want_force = param.type == "force"
+        found = self.run_sparql(library.get("lookup-by-name").sparql, {"name": Literal(name.strip())})
+        hits = sorted({(str(r["entity"]), r["label"], r["isForce"]) for r in found.records()
+                       if not want_force or r["isForce"]})
+        iris = {h[0] for h in hits}
+        if len(iris) == 1:
+            return URIRef(iris.pop())
+        kind = "force" if want_force else "entity"
+        if not iris:
+            raise QueryError(f"parameter {param.name}: no {kind} is called {name!r} "
+                             f"(give a name, an alternative name such as an acronym, or a full IRI)")
+        listing = "; ".join(f"{label} <{iri}>" for iri, label, _ in hits)
+        raise QueryError(f"parameter {param.name}: {name!r} names more than one {kind}: {listing}. Give the IRI instead.")
+
+    # --- reading back -------------------------------------------------------------------------
+
+    def quads(self) -> list:
+        """Every quad in the server's named graphs (one SPARQL request; any SPARQL 1.1 server)."""
+        answer = self._parse_json(self._post_query(_internal("all-quads.rq"), "application/sparql-results+json"))
+        try:
+            return [ox.Quad(_ox_term(b["s"]), _ox_term(b["p"]), _ox_term(b["o"]), _ox_term(b["g"]))
+                    for b in answer["results"]["bindings"]]
+        except (KeyError, TypeError, ValueError):
+            raise RemoteError("the server's answer is not SPARQL JSON results") from None
+
+    def graph(self, iri: str) -> list:
+        """The triples of one named graph (Graph Store Protocol GET)."""
+        _, body = self._request(f"{self.endpoints.store}?graph={urllib.parse.quote(iri, safe='')}",
+                                headers={"Accept": "application/n-triples"})
+        try:
+            return [ox.Triple(t.subject, t.predicate, t.object) for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+        except SyntaxError as e:
+            raise RemoteError(f"the server's graph {iri} does not parse as N-Triples: {e}") from None
+
