@@ -57,15 +57,10 @@ class QueryResult:
 # --- parameters ---------------------------------------------------------------------------------
 
 
-def _lookup(kg: KnowledgeGraph, name: str, param: library.Param) -> URIRef:
-    """Resolve a force or entity name (label, alt label or force id, any case) to its IRI."""
+def pick_named(found: "QueryResult", name: str, param: library.Param) -> URIRef:
+    """The one IRI that the lookup-by-name answer `found` gives for `name`, or a clear error."""
     want_force = param.type == "force"
-    result = run_sparql(
-        kg,
-        library.get("lookup-by-name").sparql,
-        {"name": Literal(name.strip())},
-    )
-    hits = sorted({(str(r["entity"]), r["label"], r["isForce"]) for r in result.records()
+    hits = sorted({(str(r["entity"]), r["label"], r["isForce"]) for r in found.records()
                    if not want_force or r["isForce"]})
     iris = {h[0] for h in hits}
     if len(iris) == 1:
@@ -76,6 +71,12 @@ def _lookup(kg: KnowledgeGraph, name: str, param: library.Param) -> URIRef:
                          f"(give a name, an alternative name such as an acronym, or a full IRI)")
     listing = "; ".join(f"{label} <{iri}>" for iri, label, _ in hits)
     raise QueryError(f"parameter {param.name}: {name!r} names more than one {kind}: {listing}. Give the IRI instead.")
+
+
+def _lookup(kg: KnowledgeGraph, name: str, param: library.Param) -> URIRef:
+    """Resolve a force or entity name (label, alt label or force id, any case) to its IRI."""
+    found = run_sparql(kg, library.get("lookup-by-name").sparql, {"name": Literal(name.strip())})
+    return pick_named(found, name, param)
 
 
 def convert_param(kg: KnowledgeGraph, param: library.Param, raw: str) -> Node:

@@ -34,7 +34,7 @@ from rdflib.term import Node
 
 from . import library
 from .knowledge import KnowledgeGraph
-from .query import _IRI as IRI_PATTERN, QueryError, QueryResult, bind_params
+from .query import _IRI as IRI_PATTERN, QueryError, QueryResult, bind_params, pick_named
 from .terms import to_rdflib
 from .vocab import PREFIXES
 
@@ -361,19 +361,8 @@ class RemoteStore:
     def _lookup(self, name: str, param: library.Param) -> URIRef:
         """A name (label, alternative name or force id) to the one IRI it names, as the embedded
         store resolves it."""
-        want_force = param.type == "force"
         found = self.run_sparql(library.get("lookup-by-name").sparql, {"name": Literal(name.strip())})
-        hits = sorted({(str(r["entity"]), r["label"], r["isForce"]) for r in found.records()
-                       if not want_force or r["isForce"]})
-        iris = {h[0] for h in hits}
-        if len(iris) == 1:
-            return URIRef(iris.pop())
-        kind = "force" if want_force else "entity"
-        if not iris:
-            raise QueryError(f"parameter {param.name}: no {kind} is called {name!r} "
-                             f"(give a name, an alternative name such as an acronym, or a full IRI)")
-        listing = "; ".join(f"{label} <{iri}>" for iri, label, _ in hits)
-        raise QueryError(f"parameter {param.name}: {name!r} names more than one {kind}: {listing}. Give the IRI instead.")
+        return pick_named(found, name, param)
 
     # --- reading back -------------------------------------------------------------------------
 
