@@ -170,6 +170,7 @@ class Server:
                 return
             except OSError:
                 time.sleep(0.05)
+        self.stop()
         raise SystemExit("the oxigraph server did not start")
 
     def stop(self) -> None:
