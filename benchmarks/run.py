@@ -28,7 +28,6 @@ import json
 import os
 import resource
 import select
-import shlex
 import shutil
 import signal
 import socket
@@ -74,15 +73,6 @@ def _timed(stage: str, fn):
     return value
 
 
-def example_params(q) -> dict[str, str]:
-    words, params = shlex.split(q.example), {}
-    for flag, value in zip(words, words[1:]):
-        if flag in ("--param", "-p"):
-            key, _, val = value.partition("=")
-            params[key] = val
-    return params
-
-
 def _network_available() -> bool:
     return (REPO / "src" / "forcegraph" / "network.py").exists()
 
@@ -105,7 +95,7 @@ def worker_oxigraph(graph: Path, stages: list[str]) -> None:
     for stage in stages:
         if stage.startswith("query:"):
             name = stage[6:]
-            params = example_params(library.get(name))
+            params = library.get(name).example_params
             result = _timed(stage, lambda: run(kg, name, params))
             # The terms the parameters bind, for the naive pipeline to bind the same.
             bound = {k: v.n3() for k, v in bind_params(kg, library.get(name), params).items()}
@@ -148,7 +138,7 @@ def worker_server(graph: Path, stages: list[str], url: str, pid: int) -> None:
     for stage in stages:
         if stage.startswith("query:"):
             name = stage[6:]
-            result = _timed(stage, lambda: remote.run(name, example_params(library.get(name))))
+            result = _timed(stage, lambda: remote.run(name, library.get(name).example_params))
             _emit(note=stage, rows=len(result.rows))
 
 

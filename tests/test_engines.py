@@ -2,7 +2,6 @@
 on Oxigraph and on rdflib's SPARQL engine (same variables, same multiset of rows)."""
 
 import re
-import shlex
 from collections import Counter
 
 import pytest
@@ -12,16 +11,6 @@ from forcegraph import library
 from forcegraph.query import run
 
 QUERIES = sorted(library.library())
-
-
-def example_params(q: library.LibraryQuery) -> dict[str, str]:
-    """The --param values of a query's `example:` line."""
-    words, params = shlex.split(q.example), {}
-    for flag, value in zip(words, words[1:]):
-        if flag in ("--param", "-p"):
-            key, _, val = value.partition("=")
-            params[key] = val
-    return params
 
 
 def comparable(q: library.LibraryQuery, result) -> Counter:
@@ -40,7 +29,7 @@ def comparable(q: library.LibraryQuery, result) -> Counter:
 @pytest.mark.parametrize("name", QUERIES)
 def test_both_engines_give_the_same_answer(seed_kg, name):
     q = library.get(name)
-    params = example_params(q)
+    params = q.example_params
     fast, portable = run(seed_kg, name, params, "oxigraph"), run(seed_kg, name, params, "rdflib")
     assert fast.kind == portable.kind == "SELECT"
     assert fast.variables == portable.variables
@@ -53,4 +42,4 @@ def test_both_engines_give_the_same_answer(seed_kg, name):
 def test_every_query_has_an_example_that_parses():
     for q in library.library().values():
         declared = {p.name for p in q.params}
-        assert set(example_params(q)) <= declared, q.name
+        assert set(q.example_params) <= declared, q.name

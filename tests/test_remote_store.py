@@ -22,7 +22,7 @@ from forcegraph import library
 from forcegraph.query import QueryError, run
 from forcegraph.remote import RemoteStore, with_values
 
-from test_engines import comparable, example_params
+from test_engines import comparable
 
 OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
 QUERIES = sorted(library.library())
@@ -67,7 +67,7 @@ def remote(server, seed_kg):
 @pytest.mark.parametrize("name", QUERIES)
 def test_every_library_query_answers_as_embedded(remote, seed_kg, name):
     q = library.get(name)
-    params = example_params(q)
+    params = q.example_params
     here, there = run(seed_kg, name, params), remote.run(name, params)
     assert there.variables == here.variables
     assert comparable(q, there) == comparable(q, here)

@@ -7,6 +7,7 @@ default, description) and example. Parameters bind the SPARQL variable of the sa
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -37,6 +38,16 @@ class LibraryQuery:
     params: tuple[Param, ...] = ()
     tags: tuple[str, ...] = ()
     example: str = ""
+
+    @property
+    def example_params(self) -> dict[str, str]:
+        """The --param values of the header's example command."""
+        words, params = shlex.split(self.example), {}
+        for flag, value in zip(words, words[1:]):
+            if flag in ("--param", "-p"):
+                key, _, val = value.partition("=")
+                params[key] = val
+        return params
 
     @property
     def kind(self) -> str:

@@ -288,14 +288,11 @@ class RemoteStore:
         named = next((q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)), None)
         if named is None:
             return
-        ask = "ASK { " + " ".join(sparql_term(to_rdflib(t)) for t in (named.subject, named.predicate, named.object)) + " }"
-        if not self.ask(ask):
+        triple = {"s": to_rdflib(named.subject), "p": to_rdflib(named.predicate), "o": to_rdflib(named.object)}
+        if not self.run_sparql(_internal("contains-triple.rq"), triple).boolean:
             self.update(_internal("union-into-default-graph.ru"))
 
     # --- querying -----------------------------------------------------------------------------
-
-    def ask(self, sparql: str) -> bool:
-        return bool(self._parse_json(self._post_query(sparql, "application/sparql-results+json")).get("boolean"))
 
     @staticmethod
     def _parse_json(body: bytes) -> dict:
