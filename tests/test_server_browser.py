@@ -8,8 +8,6 @@ import httpx
 import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ready
@@ -28,17 +26,6 @@ def base(tmp_path_factory):
     folder = tmp_path_factory.mktemp("serve-browser")
     with running_server(folder, "--out", folder / "out") as (url, _):
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1440,1000"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
-    yield driver
-    driver.quit()
 
 
 def open_page(browser, url):
