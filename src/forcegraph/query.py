@@ -141,7 +141,16 @@ def _run_oxigraph(kg: KnowledgeGraph, sparql: str, bindings: dict[str, Node]) ->
         return QueryResult("ASK", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
-        rows = [tuple(None if s[v] is None else to_rdflib(s[v]) for v in variables) for s in answer]
+        # Answers repeat their terms (forces, labels, dates); each is converted once.
+        memo: dict = {None: None}
+
+        def term(t):
+            hit = memo.get(t)
+            if hit is None and t is not None:
+                hit = memo[t] = to_rdflib(t)
+            return hit
+
+        rows = [tuple(map(term, s)) for s in answer]
         return QueryResult("SELECT", variables, rows)
     graph = Graph()
     for prefix, ns in PREFIXES.items():
