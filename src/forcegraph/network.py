@@ -276,8 +276,13 @@ def communities(forces: nx.Graph) -> list[set[str]]:
 
 def metrics(kg: KnowledgeGraph, as_of: date | None = None) -> Metrics:
     """Degree, weighted degree (shared things), betweenness (in hops), eigenvector centrality
-    (weighted), ties and leadership per force; communities; and who leads what."""
-    return graph_metrics(graphs(kg, as_of), as_of)
+    (weighted), ties and leadership per force; communities; and who leads what.
+
+    Builds only the graphs the metrics read: the governance graph plays no part in them."""
+    collaborations = collaboration_graph(kg, as_of)
+    gs = {"collaborations": collaborations, "forces": project_forces(collaborations),
+          "services": service_graph(kg, as_of)}
+    return graph_metrics(gs, as_of)
 
 
 def graph_metrics(gs: dict[str, nx.Graph], as_of: date | None = None) -> Metrics:
