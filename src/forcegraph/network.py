@@ -83,8 +83,9 @@ def _add_node(g: nx.Graph, iri: str, label: str, kind: str, acronym: str | None 
         g.add_node(iri, iri=iri, label=label, kind=kind, short=short_name(label, acronym, kind), acronym=acronym, **extra)
 
 
-def _add_tie(g: nx.Graph, u: str, v: str, tie: str, row: dict, **dates) -> None:
-    """One edge per (u, v): ties and sources from every row that states it are merged."""
+def _add_tie(g: nx.Graph, u: str, v: str, tie: str, row: dict, seen: dict, **dates) -> None:
+    """One edge per (u, v): ties and sources from every row that states it are merged.
+    `seen` holds the sources already on each edge (a list scan per row was quadratic)."""
     if not g.has_edge(u, v):
         g.add_edge(u, v, ties=[], sources=[], **{k: None for k in ("since", "until", "expires")})
     data = g.edges[u, v]
@@ -96,8 +97,15 @@ def _add_tie(g: nx.Graph, u: str, v: str, tie: str, row: dict, **dates) -> None:
         if value is not None:
             data[key] = value
     source = _source(row)
-    if source and source not in data["sources"]:
-        data["sources"].append(source)
+    if source:
+        _add_source(data["sources"], seen.setdefault((u, v), set()), source)
+
+
+def _add_source(sources: list, seen: set, source: dict) -> None:
+    key = tuple(source.values())
+    if key not in seen:
+        seen.add(key)
+        sources.append(source)
 
 
 # --- the graphs ---------------------------------------------------------------------------------
@@ -106,10 +114,11 @@ def _add_tie(g: nx.Graph, u: str, v: str, tie: str, row: dict, **dates) -> None:
 def collaboration_graph(kg: KnowledgeGraph, as_of: date | None = None) -> nx.Graph:
     """Forces and the collaborations and agreements they are tied to on `as_of` (all if None)."""
     g = nx.Graph(name="collaborations", title=TITLES["collaborations"], as_of=as_of)
+    seen: dict = {}
     for r in run(kg, "network-ties", _params(as_of)).records():
         _add_node(g, r["force"], r["forceLabel"], "force", r["forceAcronym"])
         _add_node(g, r["thing"], r["thingLabel"], r["kind"], r["thingAcronym"], cls=r["thingClass"])
-        _add_tie(g, r["force"], r["thing"], r["tie"], r, since=r["since"], until=r["until"], expires=r["expires"])
+        _add_tie(g, r["force"], r["thing"], r["tie"], r, seen, since=r["since"], until=r["until"], expires=r["expires"])
     acronyms = {d["acronym"] for _, d in g.nodes(data=True) if d["acronym"]}
     for node, data in g.nodes(data=True):
         if data["kind"] == "agreement" and data["short"] == data["label"]:
@@ -129,6 +138,7 @@ def project_forces(collaborations: nx.Graph) -> nx.Graph:
     for node, data in collaborations.nodes(data=True):
         if data["kind"] == "force":
             g.add_node(node, **data)
+    seen: dict = {}
     for thing, data in sorted(collaborations.nodes(data=True)):
         if data["kind"] == "force":
             continue
@@ -141,8 +151,10 @@ def project_forces(collaborations: nx.Graph) -> nx.Graph:
             e["collaborations" if data["kind"] == "collaboration" else "agreements"] += 1
             e["shared"].append(data["label"])
             e["shared_iris"].append(thing)
+            known = seen.setdefault((a, b), set())
             for f in (a, b):
-                e["sources"] += [s for s in collaborations.edges[f, thing]["sources"] if s not in e["sources"]]
+                for source in collaborations.edges[f, thing]["sources"]:
+                    _add_source(e["sources"], known, source)
     for _, _, e in g.edges(data=True):
         e["label"] = "; ".join(e["shared"])
     return g
@@ -151,10 +163,11 @@ def project_forces(collaborations: nx.Graph) -> nx.Graph:
 def service_graph(kg: KnowledgeGraph, as_of: date | None = None) -> nx.Graph:
     """Forces and the services and service areas they lead or take part in on `as_of`."""
     g = nx.Graph(name="services", title=TITLES["services"], as_of=as_of)
+    seen: dict = {}
     for r in run(kg, "network-services", _params(as_of)).records():
         _add_node(g, r["force"], r["forceLabel"], "force", r["forceAcronym"])
         _add_node(g, r["thing"], r["thingLabel"], r["kind"], area=r["area"], area_label=r["areaLabel"])
-        _add_tie(g, r["force"], r["thing"], r["tie"], r, since=r["since"], until=r["until"])
+        _add_tie(g, r["force"], r["thing"], r["tie"], r, seen, since=r["since"], until=r["until"])
         if r["collaboration"]:
             g.nodes[r["thing"]].setdefault("delivered_by", r["collaborationLabel"])
     return g
@@ -163,10 +176,11 @@ def service_graph(kg: KnowledgeGraph, as_of: date | None = None) -> nx.Graph:
 def governance_graph(kg: KnowledgeGraph, as_of: date | None = None) -> nx.DiGraph:
     """Directed: body → what it oversees, reports to, recommends to, advises, or who chairs it."""
     g = nx.DiGraph(name="governance", title=TITLES["governance"], as_of=as_of)
+    seen: dict = {}
     for r in run(kg, "network-governance", _params(as_of)).records():
         _add_node(g, r["from"], r["fromLabel"], r["fromKind"], r["fromAcronym"])
         _add_node(g, r["to"], r["toLabel"], r["toKind"], r["toAcronym"])
-        _add_tie(g, r["from"], r["to"], r["relation"], r, since=r["since"], expires=r["expires"])
+        _add_tie(g, r["from"], r["to"], r["relation"], r, seen, since=r["since"], expires=r["expires"])
     for _, _, e in g.edges(data=True):
         e["lead"] = "oversees" in e["ties"]
     return g
