@@ -76,8 +76,8 @@ def main() -> None:
     kg = forcegraph.load([args.graph])
     print(f"Seed graph: {len(kg)} quads in {len(kg.files)} files; medians of {args.runs} runs "
           f"(naive: {args.naive_runs})\n")
-    print(f"| stage | forcegraph (s) | naive rdflib/owlrl/pyshacl (s) | speed-up |")
-    print(f"|---|---:|---:|---:|")
+    print("| stage | forcegraph (s) | naive rdflib/owlrl/pyshacl (s) | speed-up |")
+    print("|---|---:|---:|---:|")
     totals = [0.0, 0.0]
     for stage in fast[0]:
         a = statistics.median(r[stage] for r in fast)

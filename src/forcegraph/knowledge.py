@@ -2,7 +2,7 @@
 
 Passage graphs and external-source graphs hold the facts; the provenance graph describes documents
 and passages; the inferred graph holds what the reasoner adds. Oxigraph answers SPARQL quickly;
-rdflib views are made on demand for owlrl and pyshacl, which need rdflib graphs."""
+an rdflib Dataset is made on demand for rdflib's SPARQL engine (`--engine rdflib`)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, URIRef
 
-from .terms import to_rdflib
+from .terms import converter
 from .vocab import CONFLICTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, SPECIAL_GRAPHS
 
 _SPECIAL = {ox.NamedNode(str(g)) for g in SPECIAL_GRAPHS}
@@ -20,19 +20,6 @@ _SPECIAL = {ox.NamedNode(str(g)) for g in SPECIAL_GRAPHS}
 
 def _node(iri) -> ox.NamedNode:
     return ox.NamedNode(str(iri))
-
-
-def _converter():
-    """to_rdflib with a cache: a graph names the same terms again and again."""
-    cache: dict = {}
-
-    def conv(term):
-        hit = cache.get(term)
-        if hit is None:
-            hit = cache[term] = to_rdflib(term)
-        return hit
-
-    return conv
 
 
 @dataclass
@@ -84,17 +71,11 @@ class KnowledgeGraph:
         others = [*_SPECIAL, ox.DefaultGraph()]
         return len(self.store) - sum(sum(1 for _ in self.store.quads_for_pattern(None, None, None, g)) for g in others)
 
-    def rdflib_graph(self, **parts) -> Graph:
-        """The union of the chosen parts as one rdflib Graph (for owlrl and pyshacl)."""
-        graph, conv = Graph(), _converter()
-        graph.addN((conv(q.subject), conv(q.predicate), conv(q.object), graph) for q in self.quads(**parts))
-        return graph
-
     def rdflib_dataset(self, **parts) -> Dataset:
         """The chosen parts as an rdflib Dataset that keeps the named graphs."""
         ds = Dataset()
         ds.default_union = True
-        conv, graphs = _converter(), {}
+        conv, graphs = converter(), {}
 
         def context(g):
             hit = graphs.get(g)

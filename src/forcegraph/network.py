@@ -186,15 +186,17 @@ def governance_graph(kg: KnowledgeGraph, as_of: date | None = None) -> nx.DiGrap
     return g
 
 
-def graphs(kg: KnowledgeGraph, as_of: date | None = None) -> dict[str, nx.Graph]:
-    """All four graphs for one date, by name (see GRAPHS)."""
+def graphs(kg: KnowledgeGraph, as_of: date | None = None, *, governance: bool = True) -> dict[str, nx.Graph]:
+    """All four graphs for one date, by name (see GRAPHS); without the governance graph if asked."""
     collaborations = collaboration_graph(kg, as_of)
-    return {
+    gs = {
         "collaborations": collaborations,
         "forces": project_forces(collaborations),
         "services": service_graph(kg, as_of),
-        "governance": governance_graph(kg, as_of),
     }
+    if governance:
+        gs["governance"] = governance_graph(kg, as_of)
+    return gs
 
 
 def change_dates(gs: dict[str, nx.Graph]) -> list[date]:
@@ -293,10 +295,7 @@ def metrics(kg: KnowledgeGraph, as_of: date | None = None) -> Metrics:
     (weighted), ties and leadership per force; communities; and who leads what.
 
     Builds only the graphs the metrics read: the governance graph plays no part in them."""
-    collaborations = collaboration_graph(kg, as_of)
-    gs = {"collaborations": collaborations, "forces": project_forces(collaborations),
-          "services": service_graph(kg, as_of)}
-    return graph_metrics(gs, as_of)
+    return graph_metrics(graphs(kg, as_of, governance=False), as_of)
 
 
 def graph_metrics(gs: dict[str, nx.Graph], as_of: date | None = None) -> Metrics:

@@ -15,7 +15,7 @@ from rdflib.term import Node, Variable
 
 from . import library
 from .knowledge import KnowledgeGraph
-from .terms import to_oxigraph, to_rdflib
+from .terms import converter, to_oxigraph, to_rdflib
 from .vocab import PREFIXES
 
 ENGINES = ("oxigraph", "rdflib")
@@ -142,14 +142,7 @@ def _run_oxigraph(kg: KnowledgeGraph, sparql: str, bindings: dict[str, Node]) ->
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
         # Answers repeat their terms (forces, labels, dates); each is converted once.
-        memo: dict = {None: None}
-
-        def term(t):
-            hit = memo.get(t)
-            if hit is None and t is not None:
-                hit = memo[t] = to_rdflib(t)
-            return hit
-
+        term = converter()
         rows = [tuple(map(term, s)) for s in answer]
         return QueryResult("SELECT", variables, rows)
     graph = Graph()

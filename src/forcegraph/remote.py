@@ -142,7 +142,7 @@ def _tokens(text: str):
 def _groups(text: str) -> list[tuple[int, int, bool]]:
     """(open, close, outermost) for each group graph pattern: every `{…}` but CONSTRUCT's
     template, VALUES data blocks and the braces that only wrap a subquery."""
-    pairs, stack, form, depth = [], [], None, 0
+    pairs, stack, form = [], [], None
     for i, token in _tokens(text):
         if token == "{":
             stack.append(i)

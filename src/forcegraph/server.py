@@ -31,7 +31,7 @@ from starlette.staticfiles import StaticFiles
 
 from . import __version__, library
 from .knowledge import KnowledgeGraph
-from .workers import GRAPH_TYPES, RESULT_TYPES, Job, Limits, Refused, Reply, WorkerPool
+from .workers import GRAPH_TYPES, Job, Limits, Refused, Reply, WorkerPool
 
 WEB_DIR = Path(__file__).parent / "static" / "web"
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")

@@ -22,6 +22,19 @@ def to_rdflib(term) -> Node:
     raise TypeError(f"cannot convert {term!r}")
 
 
+def converter():
+    """to_rdflib with a cache, for many terms that repeat (a graph's or an answer's); None stays None."""
+    cache: dict = {None: None}
+
+    def conv(term):
+        hit = cache.get(term)
+        if hit is None and term is not None:
+            hit = cache[term] = to_rdflib(term)
+        return hit
+
+    return conv
+
+
 def to_oxigraph(term: Node):
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))

@@ -27,7 +27,7 @@ from rdflib.term import Node
 from .knowledge import KnowledgeGraph
 from .reason import entailments
 from .resources import shapes_dir
-from .terms import to_oxigraph, to_rdflib
+from .terms import converter, to_oxigraph, to_rdflib
 from .vocab import INFERRED_GRAPH
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -285,14 +285,7 @@ def _view(kg: KnowledgeGraph, predicates: set | None, classes: set | None) -> ox
 
 def _rdflib_view(view: ox.Store) -> Graph:
     """The view as an rdflib graph, for pySHACL."""
-    graph, cache = Graph(), {}
-
-    def conv(term):
-        hit = cache.get(term)
-        if hit is None:
-            hit = cache[term] = to_rdflib(term)
-        return hit
-
+    graph, conv = Graph(), converter()
     graph.addN((conv(q.subject), conv(q.predicate), conv(q.object), graph) for q in view)
     return graph
 
@@ -334,14 +327,6 @@ def _run_sparql_constraints(view: ox.Store, data: Graph, shapes: Graph, constrai
                 found.append(_violation(data, shapes, bound.get("this", focus), c.shape, bound.get("path"),
                                         bound.get("value"), message, c.severity))
     return found
-
-
-def validate_graph(data: Graph, shapes: Graph | None = None) -> ValidationReport:
-    """Validate an rdflib graph (already reasoned) against the shapes."""
-    start = time.perf_counter()
-    shapes = shapes if shapes is not None else load_shapes()
-    conforms, violations = _run_pyshacl(data, _flattened(shapes), shapes)
-    return _report(conforms, violations, start)
 
 
 def validate(kg: KnowledgeGraph, shapes: Graph | None = None) -> ValidationReport:
