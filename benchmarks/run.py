@@ -12,6 +12,10 @@ and peak memory, in one table:
   engine answers the queries. Its stages get a time limit; a stage still running at the limit
   is stopped ("> N") and the stages after it are not reached.
 
+Each library query runs --repeat times in a row (3 unless told) in each run of the embedded store
+and the server, and the median of those is that run's time: a single run of a sub-second query is
+at the mercy of whatever else the machine is doing.
+
 "build" is load + reasoning + validation + the summary query (entities-by-class), as `forcegraph
 build` does them; "rdflib ÷ oxigraph" is how many times longer the naive pipeline took in the
 same run. Every stage runs in a fresh worker process, so peak memory (max RSS) is per store.
@@ -64,12 +68,16 @@ def _peak_mib() -> float:
 _memory = _peak_mib
 
 
-def _timed(stage: str, fn):
-    _emit(start=stage)
-    start = time.perf_counter()
-    value = fn()
+def _timed(stage: str, fn, repeat: int = 1):
+    """Time `fn`, `repeat` times in a row (the first run included), and report the median."""
+    times = []
+    for _ in range(repeat):
+        _emit(start=stage)  # each run gets the whole time limit
+        start = time.perf_counter()
+        value = fn()
+        times.append(time.perf_counter() - start)
     # Peak memory so far goes with every stage, so a worker stopped later still reports it.
-    _emit(stage=stage, seconds=time.perf_counter() - start, peak_mib=_memory())
+    _emit(stage=stage, seconds=statistics.median(times), peak_mib=_memory())
     return value
 
 
@@ -77,7 +85,7 @@ def _network_available() -> bool:
     return (REPO / "src" / "forcegraph" / "network.py").exists()
 
 
-def worker_oxigraph(graph: Path, stages: list[str]) -> None:
+def worker_oxigraph(graph: Path, stages: list[str], repeat: int) -> None:
     import forcegraph
     from forcegraph import library
     from forcegraph.query import bind_params, run
@@ -96,7 +104,7 @@ def worker_oxigraph(graph: Path, stages: list[str]) -> None:
         if stage.startswith("query:"):
             name = stage[6:]
             params = library.get(name).example_params
-            result = _timed(stage, lambda: run(kg, name, params))
+            result = _timed(stage, lambda: run(kg, name, params), repeat)
             # The terms the parameters bind, for the naive pipeline to bind the same.
             bound = {k: v.n3() for k, v in bind_params(kg, library.get(name), params).items()}
             _emit(note=stage, rows=len(result.rows), bindings=bound)
@@ -121,7 +129,7 @@ def _vm_hwm_mib(pid: int) -> float:
     return 0.0
 
 
-def worker_server(graph: Path, stages: list[str], url: str, pid: int) -> None:
+def worker_server(graph: Path, stages: list[str], url: str, pid: int, repeat: int) -> None:
     """Push (the load stage) and library queries against the server the parent runs."""
     global _memory
     import forcegraph
@@ -138,7 +146,7 @@ def worker_server(graph: Path, stages: list[str], url: str, pid: int) -> None:
     for stage in stages:
         if stage.startswith("query:"):
             name = stage[6:]
-            result = _timed(stage, lambda: remote.run(name, library.get(name).example_params))
+            result = _timed(stage, lambda: remote.run(name, library.get(name).example_params), repeat)
             _emit(note=stage, rows=len(result.rows))
 
 
@@ -223,7 +231,7 @@ def _stages(store: str) -> list[str]:
 
 
 def run_worker(store: str, graph: Path, stages: list[str], limit: float, bindings: dict | None = None,
-               build_limit: float | None = None, server: Server | None = None) -> dict:
+               build_limit: float | None = None, server: Server | None = None, repeat: int = 1) -> dict:
     """Run one worker; a stage still running after `limit` seconds (`build_limit` for load,
     reasoning and validation) stops it. For the embedded store and the server, the stages after
     a stopped one run in a new worker."""
@@ -232,7 +240,7 @@ def run_worker(store: str, graph: Path, stages: list[str], limit: float, binding
     todo = list(stages)
     while todo:
         cmd = [sys.executable, __file__, "--worker", store, "--graph", str(graph), "--stages", json.dumps(todo),
-               "--bindings", json.dumps(bindings or {})]
+               "--bindings", json.dumps(bindings or {}), "--repeat", str(repeat)]
         if server:
             cmd += ["--url", server.url, "--pid", str(server.proc.pid)]
         errors = tempfile.TemporaryFile()  # a file, not a pipe: a full pipe would stall the worker
@@ -282,19 +290,22 @@ def run_worker(store: str, graph: Path, stages: list[str], limit: float, binding
     return results
 
 
-def measure(size: int, runs: int, limit: float, naive_limit: float, work: Path, build_limit: float) -> dict:
+def measure(size: int, runs: int, limit: float, naive_limit: float, work: Path, build_limit: float,
+            repeat: int = 1) -> dict:
     from generate import generate
 
     graph = work / f"graph-{size}"
     if not graph.exists():
         generate(graph, size)
     out = {"size": size, "stores": {}}
-    ours = [run_worker("oxigraph", graph, _stages("oxigraph"), limit, build_limit=build_limit) for _ in range(runs)]
+    ours = [run_worker("oxigraph", graph, _stages("oxigraph"), limit, build_limit=build_limit, repeat=repeat)
+            for _ in range(runs)]
     served = []
     for _ in range(runs):
         server = Server(limit)
         try:
-            served.append(run_worker("server", graph, _stages("server"), limit, build_limit=build_limit, server=server))
+            served.append(run_worker("server", graph, _stages("server"), limit, build_limit=build_limit, server=server,
+                                     repeat=repeat))
         finally:
             server.stop()
     bindings = {stage[6:]: note["bindings"] for stage, note in ours[0]["notes"].items() if "bindings" in note}
@@ -362,6 +373,9 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--runs", type=int, default=3, help="runs of the embedded store and the server (medians)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="times each library query runs in a row in each run of the embedded store and the server "
+                             "(its median is that run's time); the naive pipeline's queries run once")
     parser.add_argument("--limit", type=float, default=60, help="seconds a query or the network may take before it is stopped")
     parser.add_argument("--build-limit", type=float, default=600, help="the same for loading, reasoning and validation")
     parser.add_argument("--naive-limit", type=float, default=300, help="the same for the naive rdflib pipeline")
@@ -379,9 +393,9 @@ def main(argv=None) -> None:
     if args.worker:
         stages = json.loads(args.stages)
         if args.worker == "oxigraph":
-            worker_oxigraph(args.graph, stages)
+            worker_oxigraph(args.graph, stages, args.repeat)
         elif args.worker == "server":
-            worker_server(args.graph, stages, args.url, args.pid)
+            worker_server(args.graph, stages, args.url, args.pid, args.repeat)
         else:
             worker_rdflib(args.graph, stages, json.loads(args.bindings))
         return
@@ -392,7 +406,7 @@ def main(argv=None) -> None:
     results = json.loads(args.json.read_text()) if args.json and args.json.exists() else []
     for size in args.sizes:
         print(f"measuring {size} …", file=sys.stderr, flush=True)
-        fresh = measure(size, args.runs, args.limit, args.naive_limit, args.work, args.build_limit)
+        fresh = measure(size, args.runs, args.limit, args.naive_limit, args.work, args.build_limit, args.repeat)
         results = [r for r in results if r["size"] != size] + [fresh]
         if args.json:
             args.json.write_text(json.dumps(results, indent=1))
