@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import shlex
+import socket
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -286,6 +287,17 @@ def test_construct_gives_turtle_and_own_sparql_runs(run_cli, repo, tmp_path):
 def test_bad_sparql_is_a_clear_error(run_cli, repo):
     result = run_cli("query", "--sparql", "SELECT ?x WHERE { ?x ", "--graph", repo / "graph")
     assert result.exit_code == 2 and "SPARQL syntax error" in result.stderr
+
+
+def test_a_failure_while_answering_is_a_clear_error(run_cli, repo):
+    # Oxigraph computes solutions as they are read: a SERVICE it cannot reach fails there.
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]  # nothing listens once the socket is closed
+    sparql = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{closed}/sparql> {{ ?s ?p ?o }} }}"
+    result = run_cli("query", "--sparql", sparql, "--graph", repo / "graph")
+    assert result.exit_code != 0 and "query failed" in result.stderr and "Traceback" not in result.stderr
+    assert result.stdout == ""
 
 
 def test_python_api_gives_records_and_a_dataframe(seed_kg):

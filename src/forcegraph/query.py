@@ -3,7 +3,9 @@ parameters checked against their declared type and bound to variables, never pas
 
 from __future__ import annotations
 
+import gc
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -126,6 +128,20 @@ def bind_params(kg: KnowledgeGraph, query: library.LibraryQuery, raw: dict[str, 
 # --- execution ----------------------------------------------------------------------------------
 
 
+@contextmanager
+def _no_cyclic_gc():
+    """Building an answer makes a tuple per row and a term per cell, and frees none of them: the
+    cyclic collector would walk the growing answer again and again for nothing (15-45% of the
+    time for 10,000-100,000 rows). Nothing made here forms a cycle, so reference counting frees it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _run_oxigraph(kg: KnowledgeGraph, sparql: str, bindings: dict[str, Node]) -> QueryResult:
     try:
         answer = kg.store.query(
@@ -143,7 +159,11 @@ def _run_oxigraph(kg: KnowledgeGraph, sparql: str, bindings: dict[str, Node]) ->
         variables = [v.value for v in answer.variables]
         # Answers repeat their terms (forces, labels, dates); each is converted once.
         term = converter()
-        rows = [tuple(map(term, s)) for s in answer]
+        try:
+            with _no_cyclic_gc():
+                rows = [tuple(map(term, s)) for s in answer]
+        except (OSError, ValueError) as e:  # solutions are computed as they are read
+            raise QueryError(f"query failed: {e}") from None
         return QueryResult("SELECT", variables, rows)
     graph = Graph()
     for prefix, ns in PREFIXES.items():
