@@ -30,7 +30,7 @@ from itertools import combinations
 import networkx as nx
 
 from .knowledge import KnowledgeGraph
-from .query import run
+from .query import records
 
 GRAPHS = ("collaborations", "forces", "services", "governance")
 TITLES = {
@@ -115,7 +115,7 @@ def collaboration_graph(kg: KnowledgeGraph, as_of: date | None = None) -> nx.Gra
     """Forces and the collaborations and agreements they are tied to on `as_of` (all if None)."""
     g = nx.Graph(name="collaborations", title=TITLES["collaborations"], as_of=as_of)
     seen: dict = {}
-    for r in run(kg, "network-ties", _params(as_of)).records():
+    for r in records(kg, "network-ties", _params(as_of)):
         _add_node(g, r["force"], r["forceLabel"], "force", r["forceAcronym"])
         _add_node(g, r["thing"], r["thingLabel"], r["kind"], r["thingAcronym"], cls=r["thingClass"])
         _add_tie(g, r["force"], r["thing"], r["tie"], r, seen, since=r["since"], until=r["until"], expires=r["expires"])
@@ -164,7 +164,7 @@ def service_graph(kg: KnowledgeGraph, as_of: date | None = None) -> nx.Graph:
     """Forces and the services and service areas they lead or take part in on `as_of`."""
     g = nx.Graph(name="services", title=TITLES["services"], as_of=as_of)
     seen: dict = {}
-    for r in run(kg, "network-services", _params(as_of)).records():
+    for r in records(kg, "network-services", _params(as_of)):
         _add_node(g, r["force"], r["forceLabel"], "force", r["forceAcronym"])
         _add_node(g, r["thing"], r["thingLabel"], r["kind"], area=r["area"], area_label=r["areaLabel"])
         _add_tie(g, r["force"], r["thing"], r["tie"], r, seen, since=r["since"], until=r["until"])
@@ -177,7 +177,7 @@ def governance_graph(kg: KnowledgeGraph, as_of: date | None = None) -> nx.DiGrap
     """Directed: body → what it oversees, reports to, recommends to, advises, or who chairs it."""
     g = nx.DiGraph(name="governance", title=TITLES["governance"], as_of=as_of)
     seen: dict = {}
-    for r in run(kg, "network-governance", _params(as_of)).records():
+    for r in records(kg, "network-governance", _params(as_of)):
         _add_node(g, r["from"], r["fromLabel"], r["fromKind"], r["fromAcronym"])
         _add_node(g, r["to"], r["toLabel"], r["toKind"], r["toAcronym"])
         _add_tie(g, r["from"], r["to"], r["relation"], r, seen, since=r["since"], expires=r["expires"])

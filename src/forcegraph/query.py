@@ -17,7 +17,7 @@ from rdflib.term import Node, Variable
 
 from . import library
 from .knowledge import KnowledgeGraph
-from .terms import converter, to_oxigraph, to_rdflib
+from .terms import converter, to_oxigraph, to_rdflib, value_converter
 from .vocab import PREFIXES
 
 ENGINES = ("oxigraph", "rdflib")
@@ -142,9 +142,9 @@ def _no_cyclic_gc():
             gc.enable()
 
 
-def _run_oxigraph(kg: KnowledgeGraph, sparql: str, bindings: dict[str, Node]) -> QueryResult:
+def _ask_oxigraph(kg: KnowledgeGraph, sparql: str, bindings: dict[str, Node]):
     try:
-        answer = kg.store.query(
+        return kg.store.query(
             sparql,
             use_default_graph_as_union=True,
             substitutions={ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()},
@@ -153,18 +153,25 @@ def _run_oxigraph(kg: KnowledgeGraph, sparql: str, bindings: dict[str, Node]) ->
         raise QueryError(f"SPARQL syntax error: {e.msg if hasattr(e, 'msg') else e}") from None
     except (OSError, ValueError) as e:
         raise QueryError(f"query failed: {e}") from None
+
+
+def _read_solutions(solutions: ox.QuerySolutions, make_row) -> list:
+    try:
+        with _no_cyclic_gc():
+            return [make_row(s) for s in solutions]
+    except (OSError, ValueError) as e:  # solutions are computed as they are read
+        raise QueryError(f"query failed: {e}") from None
+
+
+def _run_oxigraph(kg: KnowledgeGraph, sparql: str, bindings: dict[str, Node]) -> QueryResult:
+    answer = _ask_oxigraph(kg, sparql, bindings)
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult("ASK", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
         # Answers repeat their terms (forces, labels, dates); each is converted once.
         term = converter()
-        try:
-            with _no_cyclic_gc():
-                rows = [tuple(map(term, s)) for s in answer]
-        except (OSError, ValueError) as e:  # solutions are computed as they are read
-            raise QueryError(f"query failed: {e}") from None
-        return QueryResult("SELECT", variables, rows)
+        return QueryResult("SELECT", variables, _read_solutions(answer, lambda s: tuple(map(term, s))))
     graph = Graph()
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns)
@@ -197,10 +204,27 @@ def run_sparql(kg: KnowledgeGraph, sparql: str, bindings: dict[str, Node] | None
     return runner(kg, sparql, bindings or {})
 
 
-def run(kg: KnowledgeGraph, name: str, params: dict[str, str] | None = None, engine: str = "oxigraph") -> QueryResult:
-    """Run a library query by name with raw (string) parameters."""
+def _library_query(name: str) -> library.LibraryQuery:
     try:
-        q = library.get(name)
+        return library.get(name)
     except KeyError as e:
         raise QueryError(e.args[0]) from None
+
+
+def run(kg: KnowledgeGraph, name: str, params: dict[str, str] | None = None, engine: str = "oxigraph") -> QueryResult:
+    """Run a library query by name with raw (string) parameters."""
+    q = _library_query(name)
     return run_sparql(kg, q.sparql, bind_params(kg, q, params or {}), engine)
+
+
+def records(kg: KnowledgeGraph, name: str, params: dict[str, str] | None = None) -> list[dict]:
+    """A library SELECT query's rows as dicts of plain Python values, read straight from Oxigraph:
+    what `run(kg, name, params).records()` gives, without making rdflib terms on the way (half
+    the time of an answer of tens of thousands of rows)."""
+    q = _library_query(name)
+    answer = _ask_oxigraph(kg, q.sparql, bind_params(kg, q, params or {}))
+    if not isinstance(answer, ox.QuerySolutions):
+        raise QueryError(f"query {name!r} is not a SELECT query")
+    variables = [v.value for v in answer.variables]
+    value = value_converter()
+    return _read_solutions(answer, lambda s: dict(zip(variables, map(value, s))))
