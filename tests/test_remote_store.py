@@ -20,7 +20,8 @@ from rdflib import Literal
 
 from forcegraph import library
 from forcegraph.query import QueryError, run
-from forcegraph.remote import RemoteStore, with_values
+from forcegraph.binding import with_values
+from forcegraph.remote import RemoteStore
 
 from test_engines import comparable
 

@@ -1,5 +1,6 @@
 """Query: run library or ad-hoc SPARQL on the fast engine (Oxigraph) or on rdflib, with
-parameters checked against their declared type and bound to variables, never pasted into text."""
+parameters checked against their declared type and bound to variables (binding.py), never pasted
+into text as given."""
 
 from __future__ import annotations
 
@@ -16,16 +17,14 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node, Variable
 
 from . import library
+from .binding import with_values
+from .errors import QueryError
 from .knowledge import KnowledgeGraph
-from .terms import converter, to_oxigraph, to_rdflib, value_converter
+from .terms import converter, to_rdflib, value_converter
 from .vocab import PREFIXES
 
 ENGINES = ("oxigraph", "rdflib")
 _IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
-
-
-class QueryError(Exception):
-    """A query that cannot run: bad SPARQL, or a parameter that is missing, unknown or malformed."""
 
 
 @dataclass
@@ -143,12 +142,10 @@ def _no_cyclic_gc():
 
 
 def _ask_oxigraph(kg: KnowledgeGraph, sparql: str, bindings: dict[str, Node]):
+    # Parameters go in as VALUES blocks, not Oxigraph's substitutions, which it applies only
+    # after evaluating the query unbound (see binding.py).
     try:
-        return kg.store.query(
-            sparql,
-            use_default_graph_as_union=True,
-            substitutions={ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()},
-        )
+        return kg.store.query(with_values(sparql, bindings), use_default_graph_as_union=True)
     except SyntaxError as e:
         raise QueryError(f"SPARQL syntax error: {e.msg if hasattr(e, 'msg') else e}") from None
     except (OSError, ValueError) as e:

@@ -26,10 +26,11 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from . import library
+from .binding import with_values
 from .knowledge import KnowledgeGraph
 from .output import render
 from .query import QueryError, QueryResult, bind_params
-from .terms import to_oxigraph, to_rdflib
+from .terms import to_rdflib
 from .vocab import PREFIXES
 
 log = logging.getLogger("forcegraph.server")
@@ -152,8 +153,7 @@ def _execute(kg: KnowledgeGraph, sparql: str, bindings: dict, job: Job, max_rows
     except ValueError as e:
         raise Refused(400, f"default-graph-uri and named-graph-uri must be absolute IRIs: {e}") from None
     try:
-        solutions = kg.store.query(
-            sparql, substitutions={ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()}, **options)
+        solutions = kg.store.query(with_values(sparql, bindings), **options)
     except SyntaxError as e:
         raise Refused(400, f"SPARQL syntax error: {getattr(e, 'msg', e)}") from None
     except (OSError, ValueError) as e:
