@@ -30,8 +30,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from . import library
-from .knowledge import KnowledgeGraph
 from .binding import with_values
+from .knowledge import KnowledgeGraph
 from .query import _IRI as IRI_PATTERN, QueryError, QueryResult, bind_params, pick_named
 from .terms import to_rdflib
 from .vocab import PREFIXES
