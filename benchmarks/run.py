@@ -251,9 +251,10 @@ def run_worker(store: str, graph: Path, stages: list[str], limit: float, binding
             # Read the pipe unbuffered: a line read ahead into a buffer would hide from select().
             ready, _, _ = select.select([proc.stdout], [], [], max(0.0, deadline - time.monotonic()))
             if not ready:
-                stopped = current or todo[0]
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
+                # With every stage reported, only the worker's exit was slow: nothing was stopped.
+                stopped = (current or todo[0]) if todo else None
                 break
             chunk = os.read(proc.stdout.fileno(), 65536)
             if not chunk:
@@ -276,7 +277,7 @@ def run_worker(store: str, graph: Path, stages: list[str], limit: float, binding
                 elif "note" in record:
                     results["notes"][record.pop("note")] = record
         if stopped is None:
-            if proc.returncode:
+            if proc.returncode and todo:
                 errors.seek(0)
                 raise SystemExit(f"{store} worker failed on {graph}:\n{errors.read().decode()}")
             break
@@ -398,7 +399,9 @@ def main(argv=None) -> None:
             worker_server(args.graph, stages, args.url, args.pid, args.repeat)
         else:
             worker_rdflib(args.graph, stages, json.loads(args.bindings))
-        return
+        # Every stage is reported: leave without freeing a million-quad store object by object.
+        sys.stdout.flush()
+        os._exit(0)
     if args.report:
         print(table(json.loads(args.report.read_text())))
         return
