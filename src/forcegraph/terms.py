@@ -27,17 +27,23 @@ def to_rdflib(term) -> Node:
     raise TypeError(f"cannot convert {term!r}")
 
 
-def converter():
-    """to_rdflib with a cache, for many terms that repeat (a graph's or an answer's); None stays None."""
+def _memoised(convert):
+    """`convert` with a cache, for many terms that repeat (a graph's or an answer's); None stays None."""
     cache: dict = {None: None}
 
     def conv(term):
-        hit = cache.get(term)
-        if hit is None and term is not None:
-            hit = cache[term] = to_rdflib(term)
-        return hit
+        try:
+            return cache[term]
+        except KeyError:
+            value = cache[term] = convert(term)
+            return value
 
     return conv
+
+
+def converter():
+    """to_rdflib, each distinct term converted once."""
+    return _memoised(to_rdflib)
 
 
 def _as_rdflib_does(term):
@@ -85,17 +91,8 @@ def python_value(term):
 
 
 def value_converter():
-    """python_value with a cache, for the terms an answer repeats."""
-    cache: dict = {None: None}
-
-    def conv(term):
-        try:
-            return cache[term]
-        except KeyError:
-            value = cache[term] = python_value(term)
-            return value
-
-    return conv
+    """python_value, each distinct term read once."""
+    return _memoised(python_value)
 
 
 def to_oxigraph(term: Node):
