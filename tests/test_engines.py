@@ -5,10 +5,12 @@ import re
 from collections import Counter
 
 import pytest
+import pyoxigraph as ox
 from rdflib import Literal
 
 from forcegraph import library
 from forcegraph.query import records, run
+from forcegraph.terms import python_value, to_rdflib
 
 QUERIES = sorted(library.library())
 
@@ -56,10 +58,6 @@ def test_records_read_straight_from_oxigraph_are_the_rdflib_values(seed_kg, name
 
 def test_values_of_every_literal_form_match_rdflib():
     # The seed graph has few odd literals; these are the forms the fast reading must hand to rdflib.
-    import pyoxigraph as ox
-
-    from forcegraph.terms import python_value, to_rdflib
-
     xsd = "http://www.w3.org/2001/XMLSchema#"
     forms = {"date": ["2019-01-02", "2019-02-30", "2019-01-01Z", "19-1-1"], "integer": ["5", "+5", "05", "1_000", "x"],
              "decimal": ["1.50", "-2", ".5", "1."], "boolean": ["true", "false", "1", "TRUE"], "gYear": ["2019"],

@@ -20,7 +20,7 @@ from . import library
 from .binding import with_values
 from .errors import QueryError
 from .knowledge import KnowledgeGraph
-from .terms import converter, to_rdflib, value_converter
+from .terms import converter, rdflib_value, to_rdflib, value_converter
 from .vocab import PREFIXES
 
 ENGINES = ("oxigraph", "rdflib")
@@ -44,7 +44,7 @@ class QueryResult:
     def records(self) -> list[dict]:
         """Rows as dicts of plain Python values (str, date, Decimal, int…), None where unbound."""
         return [
-            {v: (None if t is None else t.toPython() if isinstance(t, Literal) else str(t)) for v, t in zip(self.variables, row)}
+            {v: rdflib_value(t) for v, t in zip(self.variables, row)}
             for row in self.rows
         ]
 

@@ -46,11 +46,12 @@ def converter():
     return _memoised(to_rdflib)
 
 
-def _as_rdflib_does(term):
-    """The plain Python value rdflib gives a term: `toPython()` of a literal (the literal itself
-    if its text is not a valid value), the IRI or blank node id as a string."""
-    t = to_rdflib(term)
-    return t.toPython() if isinstance(t, Literal) else str(t)
+def rdflib_value(node: Node):
+    """The plain Python value of an rdflib term: `toPython()` of a literal (the literal itself if
+    its text is not a valid value), the IRI or blank node id as a string; None stays None."""
+    if node is None:
+        return None
+    return node.toPython() if isinstance(node, Literal) else str(node)
 
 
 def _parsed(pattern: str, parse):
@@ -70,8 +71,8 @@ _VALUE = {
 
 
 def python_value(term):
-    """A pyoxigraph term as the Python value `_as_rdflib_does` gives (str, date, int, Decimal,
-    bool…), read straight from pyoxigraph; None stays None."""
+    """A pyoxigraph term as the Python value `rdflib_value` gives its rdflib twin (str, date,
+    int, Decimal, bool…), read straight from pyoxigraph; None stays None."""
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -87,7 +88,7 @@ def python_value(term):
                 value = None
             if value is not None:
                 return value
-    return _as_rdflib_does(term)
+    return rdflib_value(to_rdflib(term))
 
 
 def value_converter():
