@@ -9,7 +9,7 @@ other servers name their endpoints in `Endpoints`.
 Queries see the union of all graphs as their default graph, as they do embedded. Servers that
 already answer that way (GraphDB, Neptune, Oxigraph with `--union-default-graph`) are left as
 they are; the others get a copy of the union in their default graph when the data is pushed
-(SPARQL Update), so the same queries run unchanged. Every library query is SELECT DISTINCT, so
+(each distinct triple once, through the Graph Store), so the same queries run unchanged. Every library query is SELECT DISTINCT, so
 a set (the copy) and a bag (a union view) of the same triples give the same answers.
 
 Parameters are bound as the embedded store binds them: by VALUES blocks (see binding.py)."""
@@ -59,6 +59,10 @@ class Endpoints:
     query: str
     update: str
     store: str
+    # Query parameters that make the Graph Store load without a transaction, where the server has
+    # such a mode. Oxigraph's `no_transaction` uses its bulk loader: the 1.45M quads of the 1M
+    # benchmark graph loaded in 28 s with it and 94 s without.
+    bulk_load: str = ""
 
     @classmethod
     def from_url(cls, url: str) -> Endpoints:
@@ -66,7 +70,13 @@ class Endpoints:
         base = url.rstrip("/")
         if not re.match(r"^https?://[^/\s]+", base):
             raise RemoteError(f"--store expects the server's http(s) URL, e.g. http://127.0.0.1:7878; got {url!r}")
-        return cls(f"{base}/query", f"{base}/update", f"{base}/store")
+        return cls(f"{base}/query", f"{base}/update", f"{base}/store", bulk_load="no_transaction")
+
+    def load_url(self, target: str = "") -> str:
+        """The Graph Store URL that loads into `target` ("default", "graph=…", or "" for a whole
+        dataset), in bulk where the server can."""
+        params = "&".join(p for p in (target, self.bulk_load) if p)
+        return f"{self.store}?{params}" if params else self.store
 
 
 # --- reading answers ------------------------------------------------------------------------------
@@ -145,7 +155,7 @@ class RemoteStore:
         for start in range(0, len(quads), PUSH_CHUNK_QUADS):
             chunk = ox.serialize(quads[start:start + PUSH_CHUNK_QUADS], format=ox.RdfFormat.N_QUADS)
             try:
-                self._request(self.endpoints.store, method="POST", data=chunk,
+                self._request(self.endpoints.load_url(), method="POST", data=chunk,
                               headers={"Content-Type": "application/n-quads"})
             except RemoteError as e:
                 if start or e.status not in (400, 405, 415):
@@ -161,18 +171,25 @@ class RemoteStore:
             by_graph.setdefault(q.graph_name, []).append(ox.Triple(q.subject, q.predicate, q.object))
         for graph, triples in by_graph.items():
             where = "default" if isinstance(graph, ox.DefaultGraph) else "graph=" + urllib.parse.quote(graph.value, safe="")
-            self._request(f"{self.endpoints.store}?{where}", method="PUT",
+            self._request(self.endpoints.load_url(where), method="PUT",
                           data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
                           headers={"Content-Type": "application/n-triples"})
 
     def _union_default_graph(self, quads: list) -> None:
-        """Make the default graph answer for the union of all graphs, unless it already does."""
+        """Make the default graph answer for the union of all graphs, unless it already does: add
+        each distinct triple to it, through the Graph Store in bulk (at 1M quads on Oxigraph, 30 s
+        against 69 s for the same copy made on the server by SPARQL Update)."""
         named = next((q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)), None)
         if named is None:
             return
         triple = {"s": to_rdflib(named.subject), "p": to_rdflib(named.predicate), "o": to_rdflib(named.object)}
-        if not self.run_sparql(_internal("contains-triple.rq"), triple).boolean:
-            self.update(_internal("union-into-default-graph.ru"))
+        if self.run_sparql(_internal("contains-triple.rq"), triple).boolean:
+            return
+        triples = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
+        for start in range(0, len(triples), PUSH_CHUNK_QUADS):
+            chunk = ox.serialize(triples[start:start + PUSH_CHUNK_QUADS], format=ox.RdfFormat.N_TRIPLES)
+            self._request(self.endpoints.load_url("default"), method="POST", data=chunk,
+                          headers={"Content-Type": "application/n-triples"})
 
     # --- querying -----------------------------------------------------------------------------
 
