@@ -9,8 +9,9 @@ other servers name their endpoints in `Endpoints`.
 Queries see the union of all graphs as their default graph, as they do embedded. Servers that
 already answer that way (GraphDB, Neptune, Oxigraph with `--union-default-graph`) are left as
 they are; the others get a copy of the union in their default graph when the data is pushed
-(each distinct triple once, through the Graph Store), so the same queries run unchanged. Every library query is SELECT DISTINCT, so
-a set (the copy) and a bag (a union view) of the same triples give the same answers.
+(each distinct triple once, through the Graph Store), so the same queries run unchanged. Every
+library query is SELECT DISTINCT, so a set (the copy) and a bag (a union view) of the same
+triples give the same answers.
 
 Parameters are bound as the embedded store binds them: by VALUES blocks (see binding.py)."""
 
