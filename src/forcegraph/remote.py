@@ -150,7 +150,9 @@ class RemoteStore:
         inferences, ontology); return the number of quads sent.
 
         One bulk N-Quads request per chunk where the server takes a whole dataset at its Graph
-        Store (Oxigraph, Fuseki); otherwise one Graph Store PUT per named graph."""
+        Store (Oxigraph, Fuseki); otherwise one Graph Store PUT per named graph. The requests are
+        not one transaction: a push that fails part way leaves part of the graph, and pushing
+        again replaces it."""
         quads = list(kg.store)
         self.update("DROP ALL")
         for start in range(0, len(quads), PUSH_CHUNK_QUADS):
