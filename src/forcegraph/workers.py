@@ -30,7 +30,7 @@ from .binding import with_values
 from .knowledge import KnowledgeGraph
 from .output import render
 from .query import QueryError, QueryResult, bind_params
-from .terms import to_rdflib
+from .terms import converter, to_rdflib
 from .vocab import PREFIXES
 
 log = logging.getLogger("forcegraph.server")
@@ -170,7 +170,8 @@ def _execute(kg: KnowledgeGraph, sparql: str, bindings: dict, job: Job, max_rows
         return QueryResult("ASK", boolean=bool(solutions))
     if isinstance(solutions, ox.QuerySolutions):
         variables = [v.value for v in solutions.variables]
-        rows = [tuple(None if s[v] is None else to_rdflib(s[v]) for v in variables) for s in capped(solutions)]
+        term = converter()  # as query.py reads answers: each distinct term converted once
+        rows = [tuple(map(term, s)) for s in capped(solutions)]
         return QueryResult("SELECT", variables, rows)
     graph = Graph()
     for prefix, ns in PREFIXES.items():
