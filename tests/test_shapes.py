@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import forcegraph
+from forcegraph.validate import load_shapes
 
 from conftest import DATA
 
@@ -40,7 +41,7 @@ def test_broken_graph_is_reported_by_its_shape(case):
 
 
 def test_every_shape_has_a_broken_graph():
-    shapes = forcegraph.validate.__globals__["load_shapes"]()
+    shapes = load_shapes()
     from rdflib import RDF, RDFS, Namespace
 
     SH = Namespace("http://www.w3.org/ns/shacl#")

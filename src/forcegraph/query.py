@@ -4,9 +4,7 @@ into text as given."""
 
 from __future__ import annotations
 
-import gc
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -20,6 +18,7 @@ from . import library
 from .binding import with_values
 from .errors import QueryError
 from .knowledge import KnowledgeGraph
+from .nogc import no_cyclic_gc
 from .terms import converter, rdflib_value, to_rdflib, value_converter
 from .vocab import PREFIXES
 
@@ -127,21 +126,6 @@ def bind_params(kg: KnowledgeGraph, query: library.LibraryQuery, raw: dict[str, 
 # --- execution ----------------------------------------------------------------------------------
 
 
-@contextmanager
-def _no_cyclic_gc():
-    """Building an answer makes a tuple per row and a term per cell, and frees none of them: the
-    cyclic collector would walk the growing answer again and again for nothing (10-20% of the
-    time of an answer of 10,000-100,000 rows). Nothing made here forms a cycle, so reference
-    counting frees it all."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _ask_oxigraph(kg: KnowledgeGraph, sparql: str, bindings: dict[str, Node]):
     # Parameters go in as VALUES blocks, not Oxigraph's substitutions, which it applies only
     # after evaluating the query unbound (see binding.py).
@@ -155,7 +139,7 @@ def _ask_oxigraph(kg: KnowledgeGraph, sparql: str, bindings: dict[str, Node]):
 
 def _read_solutions(solutions: ox.QuerySolutions, make_row) -> list:
     try:
-        with _no_cyclic_gc():
+        with no_cyclic_gc():
             return [make_row(s) for s in solutions]
     except (OSError, ValueError) as e:  # solutions are computed as they are read
         raise QueryError(f"query failed: {e}") from None

@@ -26,6 +26,7 @@ import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, Graph, Literal
 
 from .knowledge import KnowledgeGraph
+from .nogc import no_cyclic_gc
 from .terms import to_oxigraph, to_rdflib
 
 PROFILES = ("owl-rl", "rdfs", "owlrl", "none")
@@ -218,6 +219,7 @@ def _entailments(kg: KnowledgeGraph, profile: str, domains_and_ranges: bool) -> 
     ], count
 
 
+@no_cyclic_gc()
 def entailments(kg: KnowledgeGraph, profile: str = "owl-rl", *, domains_and_ranges: bool = True) -> list:
     """The triples `profile` adds to the asserted facts (owl-rl, rdfs, owlrl or none).
 
@@ -227,6 +229,7 @@ def entailments(kg: KnowledgeGraph, profile: str = "owl-rl", *, domains_and_rang
     return _entailments(kg, profile, domains_and_ranges)[0]
 
 
+@no_cyclic_gc()
 def reason(kg: KnowledgeGraph, profile: str = "owl-rl") -> ReasoningReport:
     """Replace the graph's inferred triples with the entailments under `profile`:
     owl-rl (default), rdfs, owlrl (owlrl over everything: slow, the reference) or none."""

@@ -25,6 +25,7 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from .knowledge import KnowledgeGraph
+from .nogc import no_cyclic_gc
 from .reason import entailments
 from .resources import shapes_dir
 from .terms import converter, to_oxigraph, to_rdflib
@@ -329,6 +330,7 @@ def _run_sparql_constraints(view: ox.Store, data: Graph, shapes: Graph, constrai
     return found
 
 
+@no_cyclic_gc()
 def validate(kg: KnowledgeGraph, shapes: Graph | None = None) -> ValidationReport:
     """Validate the reasoned graph: facts, provenance and conflict records, the ontology's class
     tree, and the OWL-RL entailments other than domain and range typing (which would make every
