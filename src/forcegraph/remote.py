@@ -33,6 +33,7 @@ from rdflib.term import Node
 from . import library
 from .binding import with_values
 from .knowledge import KnowledgeGraph
+from .nogc import no_cyclic_gc
 from .query import _IRI as IRI_PATTERN, QueryError, QueryResult, bind_params, pick_named
 from .terms import to_rdflib
 from .vocab import PREFIXES
@@ -204,6 +205,7 @@ class RemoteStore:
             # A server that times out mid-answer may still say 200: never read half an answer.
             raise RemoteError("the server's answer is not complete SPARQL JSON (cut short by a timeout?)") from None
 
+    @no_cyclic_gc()
     def run_sparql(self, sparql: str, bindings: dict[str, Node] | None = None) -> QueryResult:
         """Run SPARQL on the server, with `bindings` bound by a VALUES block."""
         text = with_values(sparql, bindings or {})
@@ -265,6 +267,7 @@ class RemoteStore:
 
     # --- reading back -------------------------------------------------------------------------
 
+    @no_cyclic_gc()
     def quads(self) -> list:
         """Every quad in the server's named graphs (one SPARQL request; any SPARQL 1.1 server)."""
         answer = self._parse_json(self._post_query(_internal("all-quads.rq"), "application/sparql-results+json"))

@@ -28,6 +28,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from . import library
 from .binding import with_values
 from .knowledge import KnowledgeGraph
+from .nogc import no_cyclic_gc
 from .output import render
 from .query import QueryError, QueryResult, bind_params
 from .terms import converter, to_rdflib
@@ -181,6 +182,7 @@ def _execute(kg: KnowledgeGraph, sparql: str, bindings: dict, job: Job, max_rows
     return QueryResult("CONSTRUCT", graph=graph)
 
 
+@no_cyclic_gc()
 def answer(kg: KnowledgeGraph, job: Job, limits: Limits) -> Reply:
     """The HTTP reply to one job: the result in the negotiated format, or an error message."""
     try:
