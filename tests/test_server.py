@@ -316,6 +316,22 @@ def test_service_is_refused_and_nothing_is_fetched(endpoint, where):
     assert seen == []
 
 
+@pytest.mark.parametrize("form", ["SELECT *", "CONSTRUCT { ?s ?p ?o }"])
+def test_a_failure_while_a_worker_reads_the_answer_is_a_400(seed_kg, form):
+    # Oxigraph computes solutions as they are read, so some failures come only then. Over HTTP
+    # SERVICE is refused before the engine sees it; the worker's own step is driven here with an
+    # unreachable SERVICE, the one failure the engine can be made to give on demand.
+    from forcegraph.workers import Job, Refused, _execute
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    sparql = f"{form} WHERE {{ SERVICE <http://127.0.0.1:{closed}/sparql> {{ ?s ?p ?o }} }}"
+    with pytest.raises(Refused) as refused:
+        _execute(seed_kg, sparql, {}, Job(sparql=sparql), max_rows=10)
+    assert refused.value.status == 400 and "query failed" in str(refused.value)
+
+
 def test_a_syntax_error_gets_400_with_the_parsers_message(endpoint):
     r = httpx.post(endpoint, data={"query": "SELECT ?x WHERE {\n  ?x a ?y \n}\nLIMT 5"})
     assert r.status_code == 400

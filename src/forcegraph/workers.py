@@ -161,11 +161,14 @@ def _execute(kg: KnowledgeGraph, sparql: str, bindings: dict, job: Job, max_rows
         raise Refused(400, f"query failed: {e}") from None
 
     def capped(items):
-        for count, item in enumerate(items, 1):
-            if count > max_rows:
-                raise Refused(422, f"The result has more than {max_rows} rows, the limit of this endpoint. "
-                                   "Narrow the query, or page through it with LIMIT and OFFSET.")
-            yield item
+        try:
+            for count, item in enumerate(items, 1):
+                if count > max_rows:
+                    raise Refused(422, f"The result has more than {max_rows} rows, the limit of this endpoint. "
+                                       "Narrow the query, or page through it with LIMIT and OFFSET.")
+                yield item
+        except (OSError, ValueError) as e:  # Oxigraph computes solutions as they are read
+            raise Refused(400, f"query failed: {e}") from None
 
     if isinstance(solutions, ox.QueryBoolean):
         return QueryResult("ASK", boolean=bool(solutions))
