@@ -8,6 +8,7 @@ import pytest
 
 import forcegraph
 from forcegraph import network
+from forcegraph.export import export
 from forcegraph.query import run
 
 STAGES = {
@@ -15,6 +16,7 @@ STAGES = {
     "validate": forcegraph.validate,
     "query": lambda kg: run(kg, "network-ties"),
     "network": network.metrics,
+    "export": lambda kg: export(kg, "turtle"),
 }
 
 

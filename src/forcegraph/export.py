@@ -26,6 +26,7 @@ import yaml
 
 from . import __version__, atomic, serialize
 from .knowledge import KnowledgeGraph
+from .nogc import no_cyclic_gc
 from .query import run
 from .reason import reason
 from .resources import context_dir, profiles_dir
@@ -377,6 +378,7 @@ def format_for(path: Path | None, fmt: str | None = None) -> str:
     return next((name for name, f in FORMATS.items() if f.extension == suffix), "turtle")
 
 
+@no_cyclic_gc()
 def export(kg: KnowledgeGraph, fmt: str = "turtle", profile: str | Profile = DEFAULT_PROFILE, *,
            include_inferred: bool = False, as_of: date | None = None, provenance_triples: bool = False,
            reasoning: str = "owl-rl", created: date | None = None, force: bool = False,

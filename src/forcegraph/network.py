@@ -69,10 +69,9 @@ def _slug_name(iri: str, acronyms: set[str]) -> str:
     return text[:1].upper() + text[1:]
 
 
-_SOURCE_COLUMNS = ("source", "document", "documentTitle", "documentDate", "locator", "excerpt")
-
-
-def _source(row: dict) -> dict:
+def _source(row: dict) -> dict | None:
+    if not row.get("source"):
+        return None
     return {
         "passage": row["source"], "document": row["document"], "title": row.get("documentTitle"),
         "date": row["documentDate"].isoformat() if row.get("documentDate") else None,
@@ -85,33 +84,29 @@ def _add_node(g: nx.Graph, iri: str, label: str, kind: str, acronym: str | None 
         g.add_node(iri, iri=iri, label=label, kind=kind, short=short_name(label, acronym, kind), acronym=acronym, **extra)
 
 
-class _Edges:
-    """The edges that query rows state, gathered in plain dicts and added to the graph at the
-    end: one edge per (u, v), with the ties, the dates and the passages of every row that states
-    it. (Updating the networkx edge row by row cost twice the time at national size.)"""
+def _add_tie(g: nx.Graph, u: str, v: str, tie: str, row: dict, seen: dict, **dates) -> None:
+    """One edge per (u, v): ties and sources from every row that states it are merged.
+    `seen` holds the sources already on each edge (a list scan per row was quadratic)."""
+    if not g.has_edge(u, v):
+        g.add_edge(u, v, ties=[], sources=[], **{k: None for k in ("since", "until", "expires")})
+    data = g.edges[u, v]
+    if tie not in data["ties"]:
+        data["ties"] = sorted(data["ties"] + [tie], key=lambda t: (_TIE_RANK.get(t, len(_TIE_RANK)), t))
+    data["tie"] = data["ties"][0]
+    data["lead"] = any(t in LEAD_TIES for t in data["ties"])
+    for key, value in dates.items():
+        if value is not None:
+            data[key] = value
+    source = _source(row)
+    if source:
+        _add_source(data["sources"], seen.setdefault((u, v), set()), source)
 
-    def __init__(self) -> None:
-        self._edges: dict[tuple, dict] = {}
 
-    def add(self, u: str, v: str, tie: str, row: dict, **dates) -> None:
-        e = self._edges.get((u, v))
-        if e is None:
-            e = self._edges[(u, v)] = {"ties": set(), "sources": {}, "since": None, "until": None, "expires": None}
-        e["ties"].add(tie)
-        for key, value in dates.items():
-            if value is not None:
-                e[key] = value
-        if row.get("source"):
-            key = tuple(row.get(c) for c in _SOURCE_COLUMNS)
-            if key not in e["sources"]:
-                e["sources"][key] = _source(row)
-
-    def add_to(self, g: nx.Graph) -> None:
-        for (u, v), e in self._edges.items():
-            # The strongest tie names the edge (a host is also a member).
-            ties = sorted(e["ties"], key=lambda t: (_TIE_RANK.get(t, len(_TIE_RANK)), t))
-            g.add_edge(u, v, ties=ties, sources=list(e["sources"].values()), since=e["since"], until=e["until"],
-                       expires=e["expires"], tie=ties[0], lead=any(t in LEAD_TIES for t in ties))
+def _add_source(sources: list, seen: set, source: dict) -> None:
+    key = tuple(source.values())
+    if key not in seen:
+        seen.add(key)
+        sources.append(source)
 
 
 # --- the graphs ---------------------------------------------------------------------------------
@@ -121,12 +116,11 @@ class _Edges:
 def collaboration_graph(kg: KnowledgeGraph, as_of: date | None = None) -> nx.Graph:
     """Forces and the collaborations and agreements they are tied to on `as_of` (all if None)."""
     g = nx.Graph(name="collaborations", title=TITLES["collaborations"], as_of=as_of)
-    edges = _Edges()
+    seen: dict = {}
     for r in records(kg, "network-ties", _params(as_of)):
         _add_node(g, r["force"], r["forceLabel"], "force", r["forceAcronym"])
         _add_node(g, r["thing"], r["thingLabel"], r["kind"], r["thingAcronym"], cls=r["thingClass"])
-        edges.add(r["force"], r["thing"], r["tie"], r, since=r["since"], until=r["until"], expires=r["expires"])
-    edges.add_to(g)
+        _add_tie(g, r["force"], r["thing"], r["tie"], r, seen, since=r["since"], until=r["until"], expires=r["expires"])
     acronyms = {d["acronym"] for _, d in g.nodes(data=True) if d["acronym"]}
     for node, data in g.nodes(data=True):
         if data["kind"] == "agreement" and data["short"] == data["label"]:
@@ -147,32 +141,25 @@ def project_forces(collaborations: nx.Graph) -> nx.Graph:
     for node, data in collaborations.nodes(data=True):
         if data["kind"] == "force":
             g.add_node(node, **data)
-    # Gathered in plain dicts and added at the end, as _Edges does; a passage stated for both
-    # forces' ties, or for several shared things, is listed once.
-    pairs: dict[tuple, dict] = {}
+    seen: dict = {}
     for thing, data in sorted(collaborations.nodes(data=True)):
         if data["kind"] == "force":
             continue
-        sources = {}
-        for f in collaborations[thing]:
-            tie = collaborations.edges[f, thing]
-            if "member" in tie["ties"] or "party" in tie["ties"]:
-                sources[f] = [(tuple(s.values()), s) for s in tie["sources"]]
-        count = "collaborations" if data["kind"] == "collaboration" else "agreements"
-        for a, b in combinations(sorted(sources), 2):
-            e = pairs.get((a, b))
-            if e is None:
-                e = pairs[(a, b)] = {"weight": 0, "collaborations": 0, "agreements": 0, "shared": [],
-                                     "shared_iris": [], "sources": {}, "lead": False}
+        members = sorted(f for f in collaborations[thing] if {"member", "party"} & set(collaborations.edges[f, thing]["ties"]))
+        for a, b in combinations(members, 2):
+            if not g.has_edge(a, b):
+                g.add_edge(a, b, weight=0, collaborations=0, agreements=0, shared=[], shared_iris=[], sources=[], lead=False)
+            e = g.edges[a, b]
             e["weight"] += 1
-            e[count] += 1
+            e["collaborations" if data["kind"] == "collaboration" else "agreements"] += 1
             e["shared"].append(data["label"])
             e["shared_iris"].append(thing)
-            for key, source in sources[a] + sources[b]:
-                e["sources"].setdefault(key, source)
-    for (a, b), e in pairs.items():
-        e["sources"] = list(e["sources"].values())
-        g.add_edge(a, b, **e, label="; ".join(e["shared"]))
+            known = seen.setdefault((a, b), set())
+            for f in (a, b):
+                for source in collaborations.edges[f, thing]["sources"]:
+                    _add_source(e["sources"], known, source)
+    for _, _, e in g.edges(data=True):
+        e["label"] = "; ".join(e["shared"])
     return g
 
 
@@ -180,14 +167,13 @@ def project_forces(collaborations: nx.Graph) -> nx.Graph:
 def service_graph(kg: KnowledgeGraph, as_of: date | None = None) -> nx.Graph:
     """Forces and the services and service areas they lead or take part in on `as_of`."""
     g = nx.Graph(name="services", title=TITLES["services"], as_of=as_of)
-    edges = _Edges()
+    seen: dict = {}
     for r in records(kg, "network-services", _params(as_of)):
         _add_node(g, r["force"], r["forceLabel"], "force", r["forceAcronym"])
         _add_node(g, r["thing"], r["thingLabel"], r["kind"], area=r["area"], area_label=r["areaLabel"])
-        edges.add(r["force"], r["thing"], r["tie"], r, since=r["since"], until=r["until"])
+        _add_tie(g, r["force"], r["thing"], r["tie"], r, seen, since=r["since"], until=r["until"])
         if r["collaboration"]:
             g.nodes[r["thing"]].setdefault("delivered_by", r["collaborationLabel"])
-    edges.add_to(g)
     return g
 
 
@@ -195,12 +181,11 @@ def service_graph(kg: KnowledgeGraph, as_of: date | None = None) -> nx.Graph:
 def governance_graph(kg: KnowledgeGraph, as_of: date | None = None) -> nx.DiGraph:
     """Directed: body → what it oversees, reports to, recommends to, advises, or who chairs it."""
     g = nx.DiGraph(name="governance", title=TITLES["governance"], as_of=as_of)
-    edges = _Edges()
+    seen: dict = {}
     for r in records(kg, "network-governance", _params(as_of)):
         _add_node(g, r["from"], r["fromLabel"], r["fromKind"], r["fromAcronym"])
         _add_node(g, r["to"], r["toLabel"], r["toKind"], r["toAcronym"])
-        edges.add(r["from"], r["to"], r["relation"], r, since=r["since"], expires=r["expires"])
-    edges.add_to(g)
+        _add_tie(g, r["from"], r["to"], r["relation"], r, seen, since=r["since"], expires=r["expires"])
     for _, _, e in g.edges(data=True):
         e["lead"] = "oversees" in e["ties"]
     return g
