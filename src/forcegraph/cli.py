@@ -266,7 +266,7 @@ def export_(fmt, profile, include_inferred, as_of, provenance_triples, output, f
     if output:
         write(result, Path(output))
     else:
-        click.get_binary_stream("stdout").write(result.data)
+        click.echo(result.data, nl=False)  # bytes go to the binary stream as they are
     c = result.counts
     note = (f"; {c['triples removed']} triples left out, {c['texts redacted']} texts redacted"
             if c["triples removed"] or c["texts redacted"] else "")
