@@ -28,6 +28,7 @@ import forcegraph
 from forcegraph import library
 from forcegraph.output import render
 from forcegraph.query import run, run_sparql
+from forcegraph.workers import Job, Refused, _execute
 
 REPO = Path(__file__).resolve().parents[1]
 # The server runs the same forcegraph as the tests: the checkout's src/ or the installed package.
@@ -321,8 +322,6 @@ def test_a_failure_while_a_worker_reads_the_answer_is_a_400(seed_kg, form):
     # Oxigraph computes solutions as they are read, so some failures come only then. Over HTTP
     # SERVICE is refused before the engine sees it; the worker's own step is driven here with an
     # unreachable SERVICE, the one failure the engine can be made to give on demand.
-    from forcegraph.workers import Job, Refused, _execute
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         closed = s.getsockname()[1]

@@ -142,7 +142,11 @@ def _read_solutions(solutions: ox.QuerySolutions, make_row) -> list:
         with no_cyclic_gc():
             return [make_row(s) for s in solutions]
     except (OSError, ValueError) as e:  # solutions are computed as they are read
-        raise QueryError(f"query failed: {e}") from None
+        failure = f"query failed: {e}"
+    # Raised outside the handler: raised inside, the engine's error and this frame (which holds
+    # Oxigraph's answer) would keep each other alive until the collector freed them, perhaps
+    # on another thread, where pyoxigraph refuses to drop its objects.
+    raise QueryError(failure)
 
 
 def _run_oxigraph(kg: KnowledgeGraph, sparql: str, bindings: dict[str, Node]) -> QueryResult:

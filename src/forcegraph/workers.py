@@ -167,8 +167,10 @@ def _execute(kg: KnowledgeGraph, sparql: str, bindings: dict, job: Job, max_rows
                     raise Refused(422, f"The result has more than {max_rows} rows, the limit of this endpoint. "
                                        "Narrow the query, or page through it with LIMIT and OFFSET.")
                 yield item
+            return
         except (OSError, ValueError) as e:  # Oxigraph computes solutions as they are read
-            raise Refused(400, f"query failed: {e}") from None
+            failure = f"query failed: {e}"
+        raise Refused(400, failure)  # outside the handler: see query._read_solutions
 
     if isinstance(solutions, ox.QueryBoolean):
         return QueryResult("ASK", boolean=bool(solutions))
