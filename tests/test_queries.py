@@ -289,12 +289,13 @@ def test_bad_sparql_is_a_clear_error(run_cli, repo):
     assert result.exit_code == 2 and "SPARQL syntax error" in result.stderr
 
 
-def test_a_failure_while_answering_is_a_clear_error(run_cli, repo):
+@pytest.mark.parametrize("form", ["SELECT *", "CONSTRUCT { ?s ?p ?o }"])
+def test_a_failure_while_answering_is_a_clear_error(run_cli, repo, form):
     # Oxigraph computes solutions as they are read: a SERVICE it cannot reach fails there.
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         closed = s.getsockname()[1]  # nothing listens once the socket is closed
-    sparql = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{closed}/sparql> {{ ?s ?p ?o }} }}"
+    sparql = f"{form} WHERE {{ SERVICE <http://127.0.0.1:{closed}/sparql> {{ ?s ?p ?o }} }}"
     result = run_cli("query", "--sparql", sparql, "--graph", repo / "graph")
     assert result.exit_code != 0 and "query failed" in result.stderr and "Traceback" not in result.stderr
     assert result.stdout == ""

@@ -19,7 +19,7 @@ from .binding import with_values
 from .errors import QueryError
 from .knowledge import KnowledgeGraph
 from .nogc import no_cyclic_gc
-from .terms import converter, rdflib_value, to_rdflib, value_converter
+from .terms import converter, rdflib_value, value_converter
 from .vocab import PREFIXES
 
 ENGINES = ("oxigraph", "rdflib")
@@ -137,7 +137,8 @@ def _ask_oxigraph(kg: KnowledgeGraph, sparql: str, bindings: dict[str, Node]):
         raise QueryError(f"query failed: {e}") from None
 
 
-def _read_solutions(solutions: ox.QuerySolutions, make_row) -> list:
+def _read_solutions(solutions, make_row) -> list:
+    """Each solution (or triple, of a CONSTRUCT) of an Oxigraph answer made a row by `make_row`."""
     try:
         with no_cyclic_gc():
             return [make_row(s) for s in solutions]
@@ -161,8 +162,9 @@ def _run_oxigraph(kg: KnowledgeGraph, sparql: str, bindings: dict[str, Node]) ->
     graph = Graph()
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns)
-    for t in answer:
-        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    term = converter()
+    for triple in _read_solutions(answer, lambda t: (term(t.subject), term(t.predicate), term(t.object))):
+        graph.add(triple)
     return QueryResult("CONSTRUCT", graph=graph)
 
 
