@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import forcegraph
+from forcegraph import library
 from forcegraph.query import run, run_sparql
 
 REPO = Path(__file__).resolve().parents[1]
@@ -81,3 +82,21 @@ def test_same_seed_same_bytes_other_seed_other_graph(small, tmp_path):
     generate.generate(tmp_path / "other", 10_000, seed=8)
     assert _files(tmp_path / "again") == _files(out)
     assert _files(tmp_path / "other") != _files(out)
+
+
+def test_floor_benchmark_measures_every_query_beside_a_scan_of_its_size(small):
+    """benchmarks/floor.py: one line per library query, and the bare scans beside each give
+    exactly the rows and columns asked (a scan of another size would prove nothing)."""
+    spec = importlib.util.spec_from_file_location("benchmarks_floor", REPO / "benchmarks" / "floor.py")
+    floor = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(floor)
+    _, _, kg = small
+    for width in (4, 20):
+        scan = run_sparql(kg, floor._scan(width, 123))
+        assert (len(scan.rows), len(scan.variables)) == (123, width)
+    lines = floor.measure(kg, repeat=1)
+    assert sorted(line["query"] for line in lines) == sorted(library.library())
+    network = next(line for line in lines if line["query"] == "network-services")
+    assert network["rows"] > 100 and network["columns"] == 20
+    assert all(line["run"] > 0 and line["scan20_run"] > 0 for line in lines)
+    assert len(floor.table(lines, len(kg.store)).splitlines()) == 4 + len(lines)
