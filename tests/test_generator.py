@@ -1,6 +1,6 @@
 """The benchmark's graph generator at its smallest size: about 10,000 quads, the same shape as
 graph/ (facts in passage graphs with their provenance), conforming to the shapes, and the same
-bytes for the same seed."""
+bytes for the same seed. And benchmarks/floor.py run on that graph."""
 
 import importlib.util
 import sys
