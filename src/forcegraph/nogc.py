@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 @contextmanager
 def no_cyclic_gc():
-    """Reasoning, validation, query answers (read here, in a server's worker or from a server),
+    """Reasoning, validation, query answers (read by query.py, a server's worker or RemoteStore),
     networks and exports each build hundreds of thousands of tuples, sets and dicts and free
     almost none of them until the stage ends: the cyclic collector walks the growing heap again
     and again for nothing. At 1M triples, pausing it took reasoning from 21 to 16 s, validation
