@@ -29,7 +29,7 @@ sys.path.insert(0, str(HERE))
 import forcegraph  # noqa: E402
 from forcegraph import library  # noqa: E402
 from forcegraph.nogc import no_cyclic_gc  # noqa: E402
-from forcegraph.query import _ask_oxigraph, bind_params, run_sparql  # noqa: E402
+from forcegraph.query import ask, bind_params, run_sparql  # noqa: E402
 
 
 def _median_seconds(fn, repeat: int) -> float:
@@ -43,7 +43,7 @@ def _median_seconds(fn, repeat: int) -> float:
 
 def _read(kg, sparql: str, bindings: dict) -> int:
     """Oxigraph's answer computed and each term handed to Python, nothing converted; its row count."""
-    answer = _ask_oxigraph(kg, sparql, bindings)  # asked exactly as query.run_sparql asks
+    answer = ask(kg, sparql, bindings)  # asked exactly as query.run_sparql asks
     count = 0
     with no_cyclic_gc():
         for solution in answer:

@@ -16,6 +16,7 @@ from .load import LoadError, load
 from .output import FORMATS, render
 from .query import ENGINES, QueryError, run, run_sparql
 from .reason import PROFILES, reason
+from .sandbox import confine
 from .validate import validate as run_validate
 
 
@@ -158,6 +159,8 @@ def query(name, list_, params, query_file, sparql, fmt, engine, store_url, graph
     try:
         remote = _remote(store_url) if store_url else None
         kg = None if remote else _load_and_reason(graph_paths, reasoning)
+        if kg is not None and _confine_local_queries:
+            confine()  # behind the guard: this process can no longer reach the network
         if name:
             raw = _parse_params(params)
             result = remote.run(name, raw) if remote else run(kg, name, raw, engine)
@@ -165,7 +168,7 @@ def query(name, list_, params, query_file, sparql, fmt, engine, store_url, graph
             if params:
                 _fail("--param applies to library queries; in your own SPARQL, use VALUES")
             text = Path(query_file).read_text(encoding="utf-8") if query_file else sparql
-            result = remote.run_user_sparql(text) if remote else run_sparql(kg, text, engine=engine)
+            result = remote.run_sparql(text) if remote else run_sparql(kg, text, engine=engine)
     except QueryError as e:
         _fail(str(e))
     click.echo(render(result, fmt), nl=False if fmt != "table" else True)
@@ -186,11 +189,17 @@ def query(name, list_, params, query_file, sparql, fmt, engine, store_url, graph
               help="Largest request body or query string accepted.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
               help="Query worker processes, each holding a copy of the graph.")
+@click.option("--worker-memory", default=2048, show_default=True, type=click.IntRange(min=64), metavar="MB",
+              help="Memory ceiling of a query worker; a query that needs more is stopped (503).")
+@click.option("--per-client", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Query workers one client address may hold at once.")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="A further Host name the server answers to, e.g. its DNS name (repeatable).")
 @click.option("--allow-origin", "allow_origins", multiple=True, metavar="ORIGIN",
               help="A web origin whose pages may query the endpoint (CORS), e.g. a YASGUI site (repeatable).")
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request.")
-def serve(graph_paths, reasoning, host, port, out_dir, timeout, max_rows, max_request_bytes, workers, allow_origins,
-          access_log):
+def serve(graph_paths, reasoning, host, port, out_dir, timeout, max_rows, max_request_bytes, workers, worker_memory,
+          per_client, allow_hosts, allow_origins, access_log):
     """Serve the graph: a read-only SPARQL 1.1 endpoint at /sparql, the library's queries at
     /queries/NAME (.json, .csv), and a query page at /.
 
@@ -206,7 +215,8 @@ def serve(graph_paths, reasoning, host, port, out_dir, timeout, max_rows, max_re
                f"http://{host}:{port}/sparql", err=True)
     run_server(kg, ServerSettings(
         host=host, port=port, out_dir=Path(out_dir), workers=workers, max_request_bytes=max_request_bytes,
-        limits=Limits(timeout=timeout, max_rows=max_rows), allow_origins=allow_origins, access_log=access_log))
+        limits=Limits(timeout=timeout, max_rows=max_rows, memory_mb=worker_memory, per_client=per_client),
+        allow_origins=allow_origins, allow_hosts=allow_hosts, access_log=access_log))
 
 
 @cli.command("export")
@@ -381,5 +391,12 @@ def push(store_url, graph_paths, reasoning, quiet):
     click.echo(f"Pushed {sent} quads to {store_url}")
 
 
+# Set by the `forcegraph` program only: a test that runs the commands inside its own process
+# (click's CliRunner) must keep its network.
+_confine_local_queries = False
+
+
 def main():
+    global _confine_local_queries
+    _confine_local_queries = True
     cli()

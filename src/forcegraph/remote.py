@@ -30,7 +30,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from . import library
+from . import guard, library
 from .binding import with_values
 from .knowledge import KnowledgeGraph
 from .nogc import no_cyclic_gc
@@ -208,9 +208,9 @@ class RemoteStore:
     @no_cyclic_gc()
     def run_sparql(self, sparql: str, bindings: dict[str, Node] | None = None) -> QueryResult:
         """Run SPARQL on the server, with `bindings` bound by a VALUES block."""
-        text = with_values(sparql, bindings or {})
-        kind = library.LibraryQuery("", None, "", "", text).kind
-        if kind in ("CONSTRUCT", "DESCRIBE"):
+        checked = guard.check(with_values(sparql, bindings or {}))
+        text = checked.text
+        if checked.form in ("CONSTRUCT", "DESCRIBE"):
             body = self._post_query(text, "application/n-triples")
             graph = Graph()
             for prefix, ns in PREFIXES.items():
@@ -230,17 +230,6 @@ class RemoteStore:
         except (KeyError, TypeError):
             raise RemoteError("the server's answer is not SPARQL JSON results") from None
         return QueryResult("SELECT", variables, rows)
-
-    def run_user_sparql(self, sparql: str) -> QueryResult:
-        """Ad-hoc SPARQL from a person: refused before the server sees it if it holds SERVICE or
-        an update (the server would run them), as the project's own endpoint refuses them."""
-        from .workers import Refused, inspect_query
-
-        try:
-            inspect_query(sparql)
-        except Refused as e:
-            raise QueryError(str(e)) from None
-        return self.run_sparql(sparql)
 
     def run(self, name: str, params: dict[str, str] | None = None) -> QueryResult:
         """Run a library query by name with raw (string) parameters, names looked up on the server."""

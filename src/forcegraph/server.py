@@ -11,7 +11,7 @@ negotiates formats and relays replies, so a runaway query never takes it down.""
 from __future__ import annotations
 
 import contextlib
-import html
+import ipaddress
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +21,7 @@ import pyoxigraph as ox
 import uvicorn
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -31,7 +32,8 @@ from starlette.staticfiles import StaticFiles
 
 from . import __version__, library
 from .knowledge import KnowledgeGraph
-from .workers import GRAPH_TYPES, Job, Limits, Refused, Reply, WorkerPool
+from .guard import Refused
+from .workers import GRAPH_TYPES, Job, Limits, Reply, WorkerPool
 
 WEB_DIR = Path(__file__).parent / "static" / "web"
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -72,6 +74,43 @@ class ServerSettings:
     max_request_bytes: int = 64 * 1024
     access_log: bool = True
     allow_origins: tuple[str, ...] = ()  # web origins (e.g. a YASGUI page) allowed to query by CORS
+    allow_hosts: tuple[str, ...] = ()  # further Host names the server answers to
+
+
+def _client(request: Request) -> str:
+    """Who is asking, for sharing the workers fairly: the peer's address."""
+    return request.client.host if request.client else ""
+
+
+def allowed_hosts(settings: ServerSettings) -> list[str]:
+    """Host header values the server answers to: the address it listens on, and for a loopback
+    address every loopback name; plus any the operator names (--allow-host)."""
+    host = settings.host.strip("[]")
+    names = {host, f"[{host}]"} if ":" in host else {host}
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if loopback:
+        names |= {"localhost", "127.0.0.1", "[::1]"}
+    return sorted(names | set(settings.allow_hosts))
+
+
+class SafeHeaders:
+    """Every response says it varies with Accept and must not be sniffed as another type."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["X-Content-Type-Options"] = "nosniff"
+                headers.add_vary_header("Accept")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers if scope["type"] == "http" else send)
 
 
 # --- content negotiation ---------------------------------------------------------------------
@@ -118,7 +157,7 @@ def negotiate(accept: str | None, explicit: str | None) -> tuple[str | None, str
 
 
 def _reply(reply: Reply) -> Response:
-    return Response(reply.body, reply.status, media_type=reply.media_type)
+    return Response(reply.body, reply.status, media_type=reply.media_type, headers=reply.headers)
 
 
 def _error(status: int, message: str) -> Response:
@@ -143,7 +182,8 @@ def service_description(endpoint: str, triples: int, settings: ServerSettings) -
     g.add((service, URIRef("http://purl.org/dc/terms/description"), Literal(
         f"forcegraph {__version__}: UK police forces and their collaborations. Read-only: no SPARQL Update, "
         f"LOAD or SERVICE. A query may run {settings.limits.timeout:g} s and return "
-        f"{settings.limits.max_rows} rows; the default graph is the union of all graphs.")))
+        f"{settings.limits.max_rows} rows; the default graph is the union of all graphs, unless the query "
+        f"(FROM, FROM NAMED) or the request (default-graph-uri, named-graph-uri) names the graphs.")))
     g.add((service, SD.defaultDataset, dataset))
     g.add((dataset, RDF.type, SD.Dataset))
     g.add((dataset, SD.defaultGraph, default))
@@ -211,10 +251,11 @@ def create_app(nquads: bytes, triples: int, settings: ServerSettings) -> Starlet
                 raise Refused(400, "Give exactly one `query` parameter.")
             job = Job(sparql=queries[0], result_format=result_fmt, graph_format=graph_fmt,
                       default_graphs=[v for k, v in params if k == "default-graph-uri"],
-                      named_graphs=[v for k, v in params if k == "named-graph-uri"])
+                      named_graphs=[v for k, v in params if k == "named-graph-uri"],
+                      base_iri=str(request.url.replace(query="")))
         except Refused as e:
             return _error(e.status, str(e))
-        return _reply(await pool.run(job))
+        return _reply(await pool.run(job, _client(request)))
 
     def describe_service(request: Request, graph_fmt: str | None) -> Response:
         ranges = accepted(request.headers.get("accept"))
@@ -253,22 +294,24 @@ def create_app(nquads: bytes, triples: int, settings: ServerSettings) -> Starlet
         except Refused as e:
             return _error(e.status, str(e))
         params = dict(request.query_params)
-        return _reply(await pool.run(Job(name=name, params=params, result_format=result_fmt, graph_format=graph_fmt)))
+        job = Job(name=name, params=params, result_format=result_fmt, graph_format=graph_fmt)
+        return _reply(await pool.run(job, _client(request)))
 
     async def network(request: Request) -> Response:
-        out = settings.out_dir.resolve()
-        wanted = (out / (request.path_params.get("path") or "network.html")).resolve()
-        if wanted.is_relative_to(out) and wanted.is_file():
-            return FileResponse(wanted)
+        # The drawn page only: it carries its own script and style, so nothing else in the out
+        # folder (the whole graph, the validation report) is ever served.
+        page = settings.out_dir / "network.html"
+        if not request.path_params.get("path") and page.is_file():
+            return FileResponse(page)
         if request.path_params.get("path"):
             return _error(404, "Not found.")
-        return HTMLResponse(status_code=404, content=f"""<!doctype html>
+        return HTMLResponse(status_code=404, content="""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>No network picture yet</title>
 <link rel="stylesheet" href="/static/style.css"></head>
 <body class="message"><main><h1>No network picture yet</h1>
-<p>The server looks for the network picture at <code>{html.escape(str(out / "network.html"))}</code>, and there is no file there.</p>
-<p>Draw it with forcegraph's network command, writing into that folder, or restart the server with
-<code>forcegraph serve --out FOLDER</code> naming the folder that holds <code>network.html</code>.</p>
+<p>This server was started without a network picture in its out folder.</p>
+<p>Draw it with <code>forcegraph network draw --out FOLDER</code>, then restart the server with
+<code>forcegraph serve --out FOLDER</code> naming that folder.</p>
 <p><a href="/">Back to the query page</a></p></main></body></html>""")
 
     async def network_folder(request: Request) -> Response:
@@ -278,8 +321,9 @@ def create_app(nquads: bytes, triples: int, settings: ServerSettings) -> Starlet
         pids = pool.pids()
         return JSONResponse({"status": "ok" if len(pids) == settings.workers else "degraded",
                              "version": __version__, "triples": triples, "workers": pids,
-                             "workers_replaced": pool.replaced,
+                             "workers_replaced": pool.replaced, "sandbox": pool.measures,
                              "limits": {"timeout": limits.timeout, "max_rows": limits.max_rows,
+                                        "memory_mb": limits.memory_mb, "per_client": limits.per_client,
                                         "max_request_bytes": settings.max_request_bytes}})
 
     async def index(request: Request) -> Response:
@@ -293,10 +337,10 @@ def create_app(nquads: bytes, triples: int, settings: ServerSettings) -> Starlet
         finally:
             await pool.stop()
 
-    middleware = []
-    if settings.host in ("127.0.0.1", "localhost"):
-        # A page elsewhere cannot read a loopback server through DNS rebinding.
-        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=["127.0.0.1", "localhost"]))
+    # Only the names the server was started under: a page elsewhere cannot read it through DNS
+    # rebinding, whatever address it listens on.
+    middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings)),
+                  Middleware(SafeHeaders)]
     if settings.allow_origins:
         # Off by default: with it, any page the analyst opens could read the graph.
         middleware.append(Middleware(CORSMiddleware, allow_origins=list(settings.allow_origins),
@@ -322,7 +366,7 @@ def serve(kg: KnowledgeGraph, settings: ServerSettings) -> None:
     """Serve the graph until stopped (Ctrl-C or SIGTERM); the workers stop with the server."""
     nquads = kg.store.dump(format=ox.RdfFormat.N_QUADS)
     app = create_app(nquads, len(kg.store), settings)
-    if settings.host not in ("127.0.0.1", "localhost", "::1"):
+    if "localhost" not in allowed_hosts(settings):
         print(f"Warning: serving on {settings.host}: anyone who can reach it can read the whole graph, "
               "personal data (e-mail addresses, phone numbers) included.", file=sys.stderr)
     config = uvicorn.Config(

@@ -5,34 +5,37 @@ Oxigraph cannot interrupt a running query from Python, so every query runs in a 
 a worker that overruns the time limit is killed and replaced while the others go on serving, and
 a query that crashes the engine costs one worker, not the server (pyoxigraph 0.5.13 aborts its
 whole process on `SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o` over this graph: a Rust sort panic).
-Before any engine sees a query, the worker parses it with rdflib's SPARQL parser and refuses
-updates (LOAD among them) and SERVICE, because Oxigraph would execute them: SERVICE makes it
-fetch a URL. Results are capped in rows (or triples) while they are read, never truncated."""
+Every query passes the guard (guard.py) on its way to the engine, and a worker process is cut
+off the network (sandbox.py), so a query that fooled the guard still could not fetch a URL.
+Results are capped in rows (or triples) while they are read, never truncated.
+
+The pool shares its workers fairly (Fairness): a client has at most `per_client` workers at once,
+and one that has used more worker time than its share waits (429 with Retry-After) until it is
+paid back; a watchdog kills a worker whose memory passes its ceiling, and every killed worker is
+replaced."""
 
 from __future__ import annotations
 
 import asyncio
-import functools
+import itertools
 import logging
+import math
 import multiprocessing
+import os
+import resource
 import signal
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from pyparsing import ParseBaseException, ParseResults
-from rdflib import Graph
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
 
 from . import library
-from .binding import with_values
 from .knowledge import KnowledgeGraph
 from .nogc import no_cyclic_gc
 from .output import render
-from .query import QueryError, QueryResult, bind_params
-from .terms import converter, to_rdflib
-from .vocab import PREFIXES
+from .query import Dataset, QueryError, ask, bind_params, read_answer
+from .sandbox import confine
 
 log = logging.getLogger("forcegraph.server")
 
@@ -56,6 +59,8 @@ class Limits:
     timeout: float = 5.0  # seconds a query may run before its worker is killed
     max_rows: int = 50_000  # rows of a SELECT, triples of a CONSTRUCT/DESCRIBE
     queue_wait: float = 30.0  # seconds a request may wait for a free worker
+    memory_mb: int = 2048  # resident memory a worker may reach before it is killed
+    per_client: int = 1  # workers one client (address) may hold at once
 
 
 @dataclass
@@ -69,6 +74,7 @@ class Job:
     graph_format: str | None = None  # for CONSTRUCT/DESCRIBE
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
+    base_iri: str | None = None  # what relative IRIs in the query resolve against
 
 
 @dataclass
@@ -76,115 +82,14 @@ class Reply:
     status: int
     media_type: str
     body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def text(cls, status: int, message: str) -> Reply:
-        return cls(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode())
-
-
-class Refused(Exception):
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
+    def text(cls, status: int, message: str, headers: dict[str, str] | None = None) -> Reply:
+        return cls(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode(), headers or {})
 
 
 # --- inside a worker -------------------------------------------------------------------------
-
-
-def _parsed(node):
-    """Every parsed SPARQL construct in an rdflib parse tree, nested ones included."""
-    if isinstance(node, CompValue):
-        yield node
-        children = dict.values(node)
-    elif isinstance(node, (list, tuple, ParseResults)):
-        children = node
-    elif isinstance(node, dict):
-        children = node.values()
-    else:
-        return
-    for child in children:
-        yield from _parsed(child)
-
-
-def _syntax_message(e: Exception) -> str:
-    if not isinstance(e, ParseBaseException):
-        return f"SPARQL syntax error: {e}"
-    return (f"SPARQL syntax error at line {e.lineno}, column {e.col}, near {e.found}:\n"
-            f"  {e.line}\n  {' ' * (e.col - 1)}^\n(the parser says: {e.msg})")
-
-
-def inspect_query(text: str) -> None:
-    """Refuse what a read-only endpoint must never run; raise Refused with a message for people."""
-    refusal = _refusal(text)
-    if refusal:
-        raise Refused(*refusal)
-
-
-@functools.lru_cache(maxsize=512)  # rdflib's parser takes ~0.1 s: clients often repeat a query
-def _refusal(text: str) -> tuple[int, str] | None:
-    try:
-        tree = parseQuery(text)
-    except Exception as query_error:  # pyparsing raises several kinds
-        try:
-            parseUpdate(text)
-        except Exception:
-            return 400, _syntax_message(query_error)
-        return 403, ("This endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, "
-                     "CREATE, DROP, COPY, MOVE, ADD) is not accepted.")
-    parts = list(_parsed(tree))
-    if any(part.name == "ServiceGraphPattern" for part in parts):
-        return 403, ("SERVICE (federated query) is not allowed: this endpoint never fetches "
-                     "remote data. Query each endpoint on its own and join the results yourself.")
-    declared = {dict.get(part, "prefix", "") for part in parts if part.name == "PrefixDecl"}
-    used = {dict.get(part, "prefix", "") for part in parts if part.name == "pname"}
-    if used - declared:
-        names = ", ".join(f"{p}:" for p in sorted(used - declared))
-        return 400, f"SPARQL syntax error: unknown prefix {names} (declare each with PREFIX name: <namespace IRI>)"
-    return None
-
-
-def _execute(kg: KnowledgeGraph, sparql: str, bindings: dict, job: Job, max_rows: int) -> QueryResult:
-    """Run on Oxigraph, reading at most max_rows rows (or triples) before refusing."""
-    options = {"use_default_graph_as_union": not job.default_graphs}
-    try:
-        if job.default_graphs:
-            options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
-        if job.named_graphs:
-            options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
-    except ValueError as e:
-        raise Refused(400, f"default-graph-uri and named-graph-uri must be absolute IRIs: {e}") from None
-    try:
-        solutions = kg.store.query(with_values(sparql, bindings), **options)
-    except SyntaxError as e:
-        raise Refused(400, f"SPARQL syntax error: {getattr(e, 'msg', e)}") from None
-    except (OSError, ValueError) as e:
-        raise Refused(400, f"query failed: {e}") from None
-
-    def capped(items):
-        try:
-            for count, item in enumerate(items, 1):
-                if count > max_rows:
-                    raise Refused(422, f"The result has more than {max_rows} rows, the limit of this endpoint. "
-                                       "Narrow the query, or page through it with LIMIT and OFFSET.")
-                yield item
-            return
-        except (OSError, ValueError) as e:  # Oxigraph computes solutions as they are read
-            failure = f"query failed: {e}"
-        raise Refused(400, failure)  # outside the handler: see query._read_solutions
-
-    if isinstance(solutions, ox.QueryBoolean):
-        return QueryResult("ASK", boolean=bool(solutions))
-    if isinstance(solutions, ox.QuerySolutions):
-        variables = [v.value for v in solutions.variables]
-        term = converter()  # as query.py reads answers: each distinct term converted once
-        rows = [tuple(map(term, s)) for s in capped(solutions)]
-        return QueryResult("SELECT", variables, rows)
-    graph = Graph()
-    for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, ns)
-    for t in capped(solutions):
-        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-    return QueryResult("CONSTRUCT", graph=graph)
 
 
 @no_cyclic_gc()
@@ -195,21 +100,22 @@ def answer(kg: KnowledgeGraph, job: Job, limits: Limits) -> Reply:
             try:
                 q = library.get(job.name)
             except KeyError as e:
-                raise Refused(404, e.args[0]) from None
-            inspect_query(q.sparql)  # the same check as a client's query (and the same cache)
+                return Reply.text(404, e.args[0])
             sparql, bindings = q.sparql, bind_params(kg, q, job.params)
         else:
-            inspect_query(job.sparql)
             sparql, bindings = job.sparql, {}
-        result = _execute(kg, sparql, bindings, job, limits.max_rows)
-    except Refused as e:
-        return Reply.text(e.status, str(e))
+        dataset = Dataset(tuple(job.default_graphs), tuple(job.named_graphs))
+        result = read_answer(ask(kg, sparql, bindings, dataset, job.base_iri), limits.max_rows)
     except QueryError as e:
-        return Reply.text(400, str(e))
+        return Reply.text(getattr(e, "status", 400), str(e))
     if result.kind == "CONSTRUCT":
         if job.graph_format is None:
             return Reply.text(406, "The query gives an RDF graph; accepted formats: " + ", ".join(GRAPH_TYPES.values()))
-        body = render(result, rdf_format=job.graph_format)
+        try:
+            body = render(result, rdf_format=job.graph_format)
+        except Exception as e:  # rdflib cannot write every graph in every syntax (RDF/XML above all)
+            return Reply.text(406, f"This graph cannot be written as {GRAPH_TYPES[job.graph_format]} ({e}); "
+                                   "ask for text/turtle or application/n-triples.")
         return Reply(200, GRAPH_TYPES[job.graph_format], body.encode())
     if job.result_format is None:
         return Reply.text(406, "The query gives a result table; accepted formats: " + ", ".join(RESULT_TYPES.values()))
@@ -218,10 +124,15 @@ def answer(kg: KnowledgeGraph, job: Job, limits: Limits) -> Reply:
 
 def _worker_main(conn, limits: Limits) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops its workers
+    measures = confine()
     store = ox.Store()
     store.load(conn.recv_bytes(), format=ox.RdfFormat.N_QUADS)
     kg = KnowledgeGraph(store)
-    conn.send("ready")
+    # A hard ceiling behind the server's watchdog: the address space may grow by the memory
+    # ceiling and no more (Oxigraph aborts on a failed allocation: the worker ends, is replaced).
+    grown = _vm_bytes(os.getpid()) + limits.memory_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (grown, grown))
+    conn.send(("ready", measures))
     while True:
         try:
             job = conn.recv()
@@ -229,9 +140,35 @@ def _worker_main(conn, limits: Limits) -> None:
             return
         try:
             reply = answer(kg, job, limits)
+        except MemoryError:
+            reply = Reply.text(503, _memory_message(limits))
         except Exception as e:  # a bug must not kill the worker silently
             reply = Reply.text(500, f"internal error: {type(e).__name__}: {e}")
         conn.send(reply)
+
+
+def _status_kb(pid: int, field: str) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def rss_bytes(pid: int) -> int:
+    return _status_kb(pid, "VmRSS") * 1024
+
+
+def _vm_bytes(pid: int) -> int:
+    return _status_kb(pid, "VmSize") * 1024
+
+
+def _memory_message(limits: Limits) -> str:
+    return (f"The query needed more than {limits.memory_mb} MB, the memory ceiling of a query worker, and "
+            "was stopped. Narrow it (fewer unbound patterns, no ORDER BY over everything, a LIMIT).")
 
 
 # --- in the server ---------------------------------------------------------------------------
@@ -253,14 +190,16 @@ class _Worker:
                                    name="forcegraph-query-worker")
         self.process.start()
         child.close()
+        self.killed_for: str | None = None  # "memory" when the watchdog killed it
         try:
             self.conn.send_bytes(nquads)
-            ready = self.conn.poll(self.START_TIMEOUT) and self.conn.recv() == "ready"
+            ready = self.conn.poll(self.START_TIMEOUT) and self.conn.recv()
         except (EOFError, OSError):
-            ready = False
-        if not ready:
+            ready = None
+        if not ready or ready[0] != "ready":
             self.kill()
             raise WorkerDied(f"a query worker did not start (exit code {self.process.exitcode})")
+        self.measures: dict[str, bool] = ready[1]
 
     @property
     def pid(self) -> int:
@@ -282,17 +221,96 @@ class _Worker:
         self.conn.close()
 
 
+@dataclass
+class _Account:
+    debt: float = 0.0  # worker-seconds used and not yet paid back
+    asked: float = 0.0  # when it last asked for a worker
+    settled: float = 0.0  # when its debt was last brought up to date
+    running: int = 0
+
+
+class Fairness:
+    """Who may have a worker, and who goes first.
+
+    Each client (one address) runs up a debt of the worker-seconds its queries take and pays it
+    back at its share of the pool: `size` workers divided among the clients that asked in the
+    last `window` seconds. A client whose debt is above `allowance` is refused until it has paid
+    back enough (the Retry-After it is told). Waiting requests are served least-indebted first; a
+    client has at most `per_client` workers at once, and clients in debt together hold at most
+    `size - 1`, so one worker is always left for the rest. Knows nothing of processes or HTTP."""
+
+    def __init__(self, size: int, per_client: int, allowance: float, window: float = 30.0, clock=time.monotonic):
+        self.size, self.per_client, self.allowance, self.window, self.clock = size, per_client, allowance, window, clock
+        self.accounts: dict[str, _Account] = {}
+        self.rate = float(size)
+
+    def _settle(self) -> float:
+        now = self.clock()
+        active = sum(1 for a in self.accounts.values() if a.running or now - a.asked < self.window)
+        self.rate = self.size / max(1, active)
+        for client, a in list(self.accounts.items()):
+            if not a.running:  # a query still running pays nothing back
+                a.debt = max(0.0, a.debt - (now - a.settled) * self.rate)
+            a.settled = now
+            if not a.running and a.debt == 0 and now - a.asked >= self.window:
+                del self.accounts[client]
+        return now
+
+    def wait_before(self, client: str) -> float:
+        """0 if `client` may ask for a worker now, else the seconds until it may."""
+        now = self._settle()
+        a = self.accounts.setdefault(client, _Account(settled=now))
+        a.asked = now
+        return 0.0 if a.debt <= self.allowance else (a.debt - self.allowance) / self.rate
+
+    def in_debt(self, client: str) -> bool:
+        a = self.accounts.get(client)
+        return a is not None and a.debt > 0.5
+
+    def may_start(self, client: str) -> bool:
+        a = self.accounts.setdefault(client, _Account(asked=self.clock(), settled=self.clock()))
+        if a.running >= self.per_client:
+            return False
+        if self.size > 1 and self.in_debt(client):
+            held = sum(x.running for c, x in self.accounts.items() if self.in_debt(c))
+            return held < self.size - 1
+        return True
+
+    def started(self, client: str) -> None:
+        self.accounts[client].running += 1
+
+    def finished(self, client: str, seconds: float) -> None:
+        a = self.accounts[client]
+        self._settle()
+        a.running -= 1
+        a.debt += seconds
+
+
+@dataclass(eq=False)
+class _Ticket:
+    client: str
+    order: int
+    granted: asyncio.Future
+
+
 class WorkerPool:
-    """`size` workers, each with its own copy of the graph (given as N-Quads)."""
+    """`size` workers, each with its own copy of the graph (given as N-Quads), shared fairly."""
+
+    WATCH_EVERY = 0.05  # seconds between looks at the workers' memory
 
     def __init__(self, nquads: bytes, size: int, limits: Limits):
         self.nquads, self.size, self.limits = nquads, size, limits
-        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self.fair = Fairness(size, limits.per_client, allowance=limits.timeout)
+        self._idle: list[_Worker] = []
+        self._waiting: list[_Ticket] = []
         self._all: set[_Worker] = set()
-        self._threads = ThreadPoolExecutor(max_workers=size + 1, thread_name_prefix="query-wait")
+        self._busy: dict[_Worker, str] = {}
+        self._threads = ThreadPoolExecutor(max_workers=size + 2, thread_name_prefix="query-wait")
         self._tasks: set[asyncio.Task] = set()
         self._closing = False
+        self._orders = itertools.count()
         self.replaced = 0
+        self.measures: dict[str, bool] = {}
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
@@ -300,46 +318,101 @@ class WorkerPool:
                                          for _ in range(self.size)))
         for w in spawned:
             self._add(w)
+        self.measures = spawned[0].measures
+        self._spawn_task(self._watch_memory())
+
+    def _spawn_task(self, coro) -> None:
+        task = asyncio.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def _add(self, worker: _Worker) -> None:
         if self._closing:  # a replacement that finished starting after the server began to stop
             worker.kill()
             return
         self._all.add(worker)
-        self._idle.put_nowait(worker)
+        self._idle.append(worker)
+        self._dispatch()
 
     def pids(self) -> list[int]:
         return sorted(w.pid for w in self._all if w.process.is_alive())
 
-    async def run(self, job: Job) -> Reply:
+    def _dispatch(self) -> None:
+        """Hand idle workers to waiting requests: least-indebted client first, then oldest."""
+        while self._idle:
+            ready = [t for t in self._waiting if not t.granted.done() and self.fair.may_start(t.client)]
+            if not ready:
+                return
+            ticket = min(ready, key=lambda t: (self.fair.in_debt(t.client), t.order))
+            self._waiting.remove(ticket)
+            worker = self._idle.pop()
+            if not worker.process.is_alive():  # ended while idle (killed from outside)
+                self._waiting.append(ticket)
+                self._replace(worker)
+                continue
+            self.fair.started(ticket.client)
+            ticket.granted.set_result(worker)
+
+    async def run(self, job: Job, client: str = "") -> Reply:
+        wait = self.fair.wait_before(client)
+        if wait > 0:
+            # Held a moment before the refusal, so a client that loops on 429s loops slowly.
+            await asyncio.sleep(min(wait, 1.0))
+            retry = max(1, math.ceil(wait))
+            return Reply.text(429, f"This client has used more than its share of the query workers; "
+                                   f"try again in {retry} s.", headers={"Retry-After": str(retry)})
         # Shielded: a client that hangs up must not leave a worker taken forever.
-        task = asyncio.create_task(self._run(job))
+        task = asyncio.create_task(self._run(job, client))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return await asyncio.shield(task)
 
-    async def _run(self, job: Job) -> Reply:
+    async def _run(self, job: Job, client: str) -> Reply:
+        ticket = _Ticket(client, next(self._orders), asyncio.get_running_loop().create_future())
+        self._waiting.append(ticket)
+        self._dispatch()
         try:
-            async with asyncio.timeout(self.limits.queue_wait):
-                worker = await self._idle.get()
-                while not worker.process.is_alive():  # ended while idle (killed from outside)
-                    self._replace(worker)
-                    worker = await self._idle.get()
+            worker = await asyncio.wait_for(asyncio.shield(ticket.granted), self.limits.queue_wait)
         except TimeoutError:
-            return Reply.text(503, f"All {self.size} query workers stayed busy for {self.limits.queue_wait:g} s; try again later.")
-        loop = asyncio.get_running_loop()
+            if ticket in self._waiting:
+                self._waiting.remove(ticket)
+            if not ticket.granted.done():
+                return Reply.text(503, f"All {self.size} query workers stayed busy for {self.limits.queue_wait:g} s; "
+                                       "try again later.", headers={"Retry-After": "5"})
+            worker = ticket.granted.result()
+        self._busy[worker] = client
+        started, replace = time.monotonic(), False
         try:
-            reply = await loop.run_in_executor(self._threads, worker.ask, job, self.limits.timeout)
+            reply = await asyncio.get_running_loop().run_in_executor(
+                self._threads, worker.ask, job, self.limits.timeout)
         except WorkerDied:
+            replace = True
+            reply = (Reply.text(503, _memory_message(self.limits)) if worker.killed_for == "memory" else
+                     Reply.text(500, f"The query engine crashed on this query (its worker process ended with code "
+                                     f"{worker.process.exitcode}); the worker has been replaced and the server goes on."))
+        finally:
+            self._busy.pop(worker, None)
+            self.fair.finished(client, time.monotonic() - started)
+        if reply is None:  # still running: only killing its process stops it
+            replace = True
+            reply = Reply.text(503, f"The query ran longer than the limit of {self.limits.timeout:g} s and was stopped. "
+                                    "Narrow it (fewer unbound patterns, a LIMIT) and try again.")
+        if replace:
             self._replace(worker)
-            return Reply.text(500, f"The query engine crashed on this query (its worker process ended with code "
-                                   f"{worker.process.exitcode}); the worker has been replaced and the server goes on.")
-        if reply is None:
-            self._replace(worker)
-            return Reply.text(503, f"The query ran longer than the limit of {self.limits.timeout:g} s and was stopped. "
-                                   "Narrow it (fewer unbound patterns, a LIMIT) and try again.")
-        self._idle.put_nowait(worker)
+        else:
+            self._idle.append(worker)
+            self._dispatch()
         return reply
+
+    async def _watch_memory(self) -> None:
+        """Kill a busy worker whose resident memory passes the ceiling (its request gets a 503)."""
+        ceiling = self.limits.memory_mb * 2**20
+        while not self._closing:
+            for worker in list(self._busy):
+                if rss_bytes(worker.pid) > ceiling:
+                    worker.killed_for = "memory"
+                    worker.process.kill()
+            await asyncio.sleep(self.WATCH_EVERY)
 
     def _replace(self, worker: _Worker) -> None:
         self._all.discard(worker)
@@ -347,9 +420,7 @@ class WorkerPool:
         if self._closing:
             return
         self.replaced += 1
-        task = asyncio.create_task(self._respawn())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._spawn_task(self._respawn())
 
     async def _respawn(self) -> None:
         loop = asyncio.get_running_loop()

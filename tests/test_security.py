@@ -1,0 +1,241 @@
+"""No query ever makes forcegraph fetch a URL, and the endpoint stays fair and bounded under abuse.
+
+A corpus of smuggling attempts (SERVICE hidden by comment and line-end tricks, escapes, case,
+prefixes, variables, nesting; LOAD and every update) goes through every way a query reaches an
+engine: the real server on 127.0.0.1, `forcegraph query --sparql`, `query --store` against a real
+Oxigraph server, and the Python API. A real TCP listener must see no connection from any of
+them. Then the second line of defence is proven on its own: with the guard bypassed, a sandboxed
+process cannot reach the listener."""
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+
+import httpx
+import pytest
+
+import forcegraph
+from forcegraph.guard import Refused, check
+from forcegraph.query import QueryError, run_sparql
+from forcegraph.remote import RemoteStore
+from forcegraph.workers import Fairness
+
+from conftest import REPO
+from test_remote_store import server as oxigraph_server  # noqa: F401  (a real Oxigraph server)
+from test_server import PACKAGE_ROOT, listener, running_server
+
+S = "SERVICE <{url}/sparql> {{ ?a ?b ?c }}"
+DEEP = "{" * 60 + " " + S + " " + "}" * 60
+SMUGGLED = [
+    # comments and line ends: rdflib ends a comment at \n only, Oxigraph at \r too
+    "SELECT ?a WHERE {{ # \r " + S + "\n}}",
+    "SELECT ?a WHERE {{ #\r" + S + "}}",
+    "SELECT ?a WHERE {{ # \r\n " + S + " }}",
+    "SELECT ?a WHERE {{ # x\u2028 " + S + "\n}}",
+    "SELECT ?a WHERE {{ # x\u0085 " + S + "\n}}",
+    "SELECT ?a WHERE {{ # x\x0b " + S + "\n}}",
+    "SELECT ?a WHERE {{ # x\x0c " + S + "\n}}",
+    "SELECT ?a WHERE {{ #comment\n " + S + " }}",
+    "SELECT * WHERE {{ ?s ?p ?o }} #\r; LOAD <{url}/data>",
+    # strings that look as if they end, or hold a comment sign
+    'SELECT * WHERE {{ BIND("x # " AS ?x) ' + S + " }}",
+    'SELECT * WHERE {{ BIND("""a"b""" AS ?x) ' + S + " }}",
+    "SELECT * WHERE {{ BIND('\\' # ' AS ?x) " + S + " }}",
+    'SELECT * WHERE {{ BIND("\\u0022 # " AS ?x) ' + S + " }}",
+    # escapes, case, spacing
+    "SELECT * WHERE {{ SERV\\u0049CE <{url}/sparql> {{ ?a ?b ?c }} }}",
+    "SELECT * WHERE {{ \\u0053ERVICE <{url}/sparql> {{ ?a ?b ?c }} }}",
+    "SELECT * WHERE {{ SERVICE <{url}/\\u0073parql> {{ ?a ?b ?c }} }}",
+    "SELECT * WHERE {{ service <{url}/sparql> {{ ?a ?b ?c }} }}",
+    "SELECT * WHERE {{ sErViCe SiLeNt <{url}/sparql> {{ ?a ?b ?c }} }}",
+    "SELECT * WHERE {{ SERVICE<{url}/sparql>{{?a ?b ?c}} }}",
+    "SELECT * WHERE {{ SERVICE\t<{url}/sparql>\f{{ ?a ?b ?c }} }}",
+    "\ufeffSELECT * WHERE {{ " + S + " }}",
+    "SELECT * WHERE {{ SERV\u200bICE <{url}/sparql> {{ ?a ?b ?c }} }}",
+    # prefixed and variable endpoints
+    "PREFIX e: <{url}/> SELECT * WHERE {{ SERVICE e:sparql {{ ?a ?b ?c }} }}",
+    "BASE <{url}/> SELECT * WHERE {{ SERVICE <sparql> {{ ?a ?b ?c }} }}",
+    "SELECT * WHERE {{ VALUES ?u {{ <{url}/sparql> }} SERVICE ?u {{ ?a ?b ?c }} }}",
+    "PREFIX service: <{url}/> SELECT * WHERE {{ ?a service:sparql ?c }}",
+    # SERVICE nested in every kind of group
+    "SELECT * WHERE {{ ?s ?p ?o FILTER EXISTS {{ " + S + " }} }}",
+    "SELECT * WHERE {{ ?s ?p ?o FILTER NOT EXISTS {{ " + S + " }} }}",
+    "SELECT * WHERE {{ {{ SELECT ?a WHERE {{ " + S + " }} }} }}",
+    "SELECT * WHERE {{ ?s ?p ?o OPTIONAL {{ " + S + " }} }}",
+    "SELECT * WHERE {{ {{ ?s ?p ?o }} UNION {{ " + S + " }} }}",
+    "SELECT * WHERE {{ ?s ?p ?o MINUS {{ " + S + " }} }}",
+    "SELECT * WHERE {{ GRAPH ?g {{ " + S + " }} }}",
+    "SELECT * WHERE " + DEEP,
+    "SELECT * WHERE " + "{" * 3000 + " ?s ?p ?o " + "}" * 3000,
+    "ASK {{ " + S + " }}",
+    "CONSTRUCT {{ ?a ?b ?c }} WHERE {{ " + S + " }}",
+    "DESCRIBE ?a WHERE {{ " + S + " }}",
+    # LOAD and the other updates
+    "LOAD <{url}/data>",
+    "LOAD SILENT <{url}/data> INTO GRAPH <urn:g>",
+    "load <{url}/data>",
+    "SELECT * WHERE {{ ?s ?p ?o }} ; LOAD <{url}/data>",
+    "INSERT DATA {{ <urn:a> <urn:b> <urn:c> }}",
+    "INSERT {{ ?a ?b ?c }} WHERE {{ " + S + " }}",
+    "DELETE WHERE {{ ?s ?p ?o }}",
+    "WITH <urn:g> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}",
+    "CLEAR ALL",
+    "DROP ALL",
+    "CREATE GRAPH <urn:g>",
+    "ADD DEFAULT TO <urn:g>",
+    "COPY DEFAULT TO <urn:g>",
+    "MOVE DEFAULT TO <urn:g>",
+]
+IDS = [f"v{i:02d}" for i in range(len(SMUGGLED))]
+
+
+def test_the_corpus_is_large_enough():
+    assert len(SMUGGLED) >= 40
+
+
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory):
+    with running_server(tmp_path_factory.mktemp("security"), "--workers", 2, "--timeout", 5) as (base, _):
+        yield base + "/sparql"
+
+
+@pytest.mark.parametrize("template", SMUGGLED, ids=IDS)
+def test_the_endpoint_refuses_every_variant_and_fetches_nothing(endpoint, template):
+    with listener() as (url, seen):
+        query = template.format(url=url)
+        form = httpx.post(endpoint, data={"query": query}, headers={"Origin": "http://elsewhere.example"})
+        direct = httpx.post(endpoint, content=query.encode(), headers={"Content-Type": "application/sparql-query"})
+    assert 400 <= form.status_code < 500 and 400 <= direct.status_code < 500, (form.text, direct.text)
+    assert seen == []
+
+
+@pytest.mark.parametrize("template", SMUGGLED, ids=IDS)
+def test_the_cli_and_the_python_api_refuse_every_variant(run_cli, seed_kg, template):
+    with listener() as (url, seen):
+        query = template.format(url=url)
+        result = run_cli("query", "--sparql", query, "--graph", REPO / "tests" / "data" / "valid" / "minimal.trig",
+                         "--reasoning", "none")
+        with pytest.raises(QueryError):
+            run_sparql(seed_kg, query)
+        with pytest.raises(QueryError):
+            run_sparql(seed_kg, query, engine="rdflib")
+    assert result.exit_code == 2 and result.stderr.startswith("Error: ") and "Traceback" not in result.stderr
+    assert seen == []
+
+
+@pytest.mark.parametrize("template", SMUGGLED, ids=IDS)
+def test_a_remote_store_is_never_sent_a_variant(oxigraph_server, template):  # noqa: F811
+    with listener() as (url, seen):
+        with pytest.raises(QueryError):
+            RemoteStore(oxigraph_server).run_sparql(template.format(url=url))
+    assert seen == []
+
+
+def test_the_real_cli_process_refuses_too(tmp_path):
+    with listener() as (url, seen):
+        done = subprocess.run(
+            [sys.executable, "-m", "forcegraph", "query", "--graph", REPO / "tests" / "data" / "valid" / "minimal.trig",
+             "--reasoning", "none", "--sparql", SMUGGLED[0].format(url=url)],
+            capture_output=True, text=True, env={**os.environ, "PYTHONPATH": PACKAGE_ROOT})
+    assert done.returncode == 2 and "SERVICE" in done.stderr and "Traceback" not in done.stderr
+    assert seen == []
+
+
+def test_the_guard_runs_the_text_it_judged():
+    checked = check("SELECT ?a # a comment\r\nWHERE { ?a ?b 'x\\ty' } # end")
+    assert checked.text == 'SELECT ?a\nWHERE { ?a ?b "x\\ty" }'
+    assert checked.form == "SELECT" and not checked.has_dataset
+    with pytest.raises(Refused) as deep:
+        check("SELECT * WHERE " + "{" * 200 + "}" * 200)
+    assert deep.value.status == 400 and "nests" in str(deep.value)
+
+
+# --- the second line of defence, alone -------------------------------------------------------
+
+BYPASS = textwrap.dedent("""
+    import sys, pyoxigraph as ox
+    from forcegraph.sandbox import confine
+    measures = confine(network_namespace={netns}, seccomp={seccomp})
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.NamedNode("urn:c")))
+    try:  # straight to the engine: no guard
+        print(measures, list(store.query("SELECT * WHERE {{ SERVICE <{url}/sparql> {{ ?a ?b ?c }} }}")))
+    except OSError as e:
+        print(measures, "refused:", e)
+""")
+
+
+@pytest.mark.parametrize("netns, seccomp", [(True, False), (False, True), (True, True)],
+                         ids=["network namespace alone", "seccomp alone", "both"])
+def test_a_sandboxed_process_cannot_fetch_even_without_the_guard(netns, seccomp):
+    with listener() as (url, seen):
+        # The same query unconfined does reach the listener: the test can fail.
+        if netns and seccomp:
+            subprocess.run([sys.executable, "-c", BYPASS.format(netns=False, seccomp=False, url=url)],
+                           capture_output=True, text=True, env={**os.environ, "PYTHONPATH": PACKAGE_ROOT})
+            time.sleep(0.1)
+            assert seen, "without the sandbox the engine fetches the URL"
+            seen.clear()
+        done = subprocess.run([sys.executable, "-c", BYPASS.format(netns=netns, seccomp=seccomp, url=url)],
+                              capture_output=True, text=True, env={**os.environ, "PYTHONPATH": PACKAGE_ROOT})
+    assert done.returncode == 0, done.stderr
+    measures = {"network namespace": netns, "seccomp": seccomp}
+    assert done.stdout.startswith(str(measures)) and "refused" in done.stdout
+    assert seen == []
+
+
+def test_the_servers_workers_are_sandboxed(endpoint):
+    health = httpx.get(endpoint.replace("/sparql", "/health")).json()
+    assert health["sandbox"] == {"network namespace": True, "seccomp": True}
+
+
+# --- fairness, as logic (the load test measures it on a real server) -------------------------
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_a_client_that_overspends_waits_and_the_others_do_not():
+    clock = Clock()
+    fair = Fairness(size=2, per_client=1, allowance=5.0, clock=clock)
+    for client in ("abuser", "polite"):
+        assert fair.wait_before(client) == 0 and fair.may_start(client)
+    fair.started("abuser")
+    assert not fair.may_start("abuser")  # one worker at a time
+    clock.now = 5.0
+    fair.finished("abuser", 5.0)  # a runaway query: 5 worker-seconds
+    fair.started("polite")
+    clock.now = 5.01
+    fair.finished("polite", 0.01)
+    assert fair.wait_before("polite") == 0
+    assert fair.wait_before("abuser") == 0  # 5 s of debt is within the allowance
+    fair.started("abuser")
+    clock.now = 10.0
+    fair.finished("abuser", 5.0)
+    wait = fair.wait_before("abuser")
+    assert wait > 0  # 10 s owed, paid back at a share of the pool
+    assert fair.wait_before("polite") == 0
+    clock.now = 10.0 + wait + 0.01  # once paid back, it may ask again
+    assert fair.wait_before("abuser") == 0
+
+
+def test_clients_in_debt_leave_one_worker_for_the_rest():
+    clock = Clock()
+    fair = Fairness(size=2, per_client=1, allowance=100.0, clock=clock)
+    for client in ("a", "b", "c"):
+        fair.wait_before(client)
+    for client in ("a", "b"):  # both run a 5 s query and fall into debt
+        fair.started(client)
+        clock.now += 5
+        fair.finished(client, 5.0)
+    assert fair.in_debt("a") and fair.in_debt("b") and not fair.in_debt("c")
+    fair.started("a")
+    assert not fair.may_start("b")  # the second worker stays for clients not in debt
+    assert fair.may_start("c")
