@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from xml.sax.saxutils import escape, quoteattr
 
@@ -115,6 +116,25 @@ def to_xml(result: QueryResult) -> str:
         out.append("    </result>")
     out += ["  </results>", "</sparql>"]
     return "\n".join(out) + "\n"
+
+
+# Where the engines say a syntax error is: Oxigraph "error at LINE:COLUMN", rdflib (pyparsing)
+# "(line:LINE, col:COLUMN)"; both count from 1.
+_AT = re.compile(r"error at (\d+):(\d+)|\(line:(\d+), col:(\d+)\)")
+
+
+def with_caret(message: str, sparql: str) -> str:
+    """A syntax error's message with the line of `sparql` it names and a caret under the column."""
+    found = _AT.search(message)
+    if not found:
+        return message
+    line, column = (int(n) for n in (found.group(1, 2) if found.group(1) else found.group(3, 4)))
+    lines = sparql.splitlines()
+    if not 1 <= line <= len(lines):
+        return message
+    text = lines[line - 1]
+    pad = "".join("\t" if c == "\t" else " " for c in text[:column - 1])
+    return f"{message}\n  {text}\n  {pad}^"
 
 
 def render(result: QueryResult, fmt: str = "table", rdf_format: str = "turtle") -> str:

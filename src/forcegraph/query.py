@@ -17,7 +17,7 @@ from rdflib.term import Node, Variable
 from . import library
 from .binding import with_values
 from .errors import QueryError
-from .knowledge import KnowledgeGraph
+from .knowledge import KnowledgeGraph, require_known
 from .nogc import no_cyclic_gc
 from .terms import converter, rdflib_value, value_converter
 from .vocab import PREFIXES
@@ -102,7 +102,7 @@ def convert_param(kg: KnowledgeGraph, param: library.Param, raw: str) -> Node:
     if param.type == "iri" or _IRI.match(raw):
         if not _IRI.match(raw):
             raise QueryError(f"parameter {param.name}: {raw!r} is not an absolute IRI (e.g. https://w3id.org/forcegraph/id/force/kent)")
-        return URIRef(raw)
+        return URIRef(raw) if param.type == "iri" or kg is None else require_known(kg, raw, f"parameter {param.name}")
     return _lookup(kg, raw, param)  # force or entity, by name
 
 

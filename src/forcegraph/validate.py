@@ -285,9 +285,16 @@ def _view(kg: KnowledgeGraph, predicates: set | None, classes: set | None) -> ox
 
 
 def _rdflib_view(view: ox.Store) -> Graph:
-    """The view as an rdflib graph, for pySHACL."""
+    """The view as an rdflib graph, for pySHACL. An ill-typed literal ("2019-02-30"^^xsd:date) is
+    handed over as the plain string it is: pySHACL's sh:datatype then reports it, where comparing
+    it (sh:lessThan) would raise a TypeError and stop validation."""
     graph, conv = Graph(), converter()
-    graph.addN((conv(q.subject), conv(q.predicate), conv(q.object), graph) for q in view)
+
+    def value(term):
+        term = conv(term)
+        return Literal(str(term)) if isinstance(term, Literal) and term.ill_typed else term
+
+    graph.addN((conv(q.subject), conv(q.predicate), value(q.object), graph) for q in view)
     return graph
 
 
