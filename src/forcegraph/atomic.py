@@ -33,11 +33,13 @@ def _existing(path: Path) -> Path:
     return path
 
 
-def check_writable(*places: Path) -> None:
-    """Raise OutputError unless a file can be made in each place (or the folder that would hold it)."""
-    for place in places:
+def check_writable(place: Path) -> None:
+    """Raise OutputError unless `place` (a file or folder to be written) can be: the folder that
+    will hold it, and the folder itself if it is one, must take a new file."""
+    real = Path(os.path.realpath(place))
+    for folder in {_existing(real.parent), *([real] if real.is_dir() else [])}:
         try:
-            with tempfile.TemporaryFile(dir=_existing(place)):
+            with tempfile.TemporaryFile(dir=folder):
                 pass
         except OSError as e:
             raise _cannot_write(Path(place), e) from None
@@ -73,7 +75,7 @@ def write_bytes(path: Path, data: bytes) -> None:
 def staging(out_dir: Path):
     """A temporary folder beside `out_dir`; on success its files are moved into `out_dir`."""
     out_dir = Path(out_dir)
-    check_writable(out_dir, out_dir.parent)
+    check_writable(out_dir)
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}-"))

@@ -122,7 +122,7 @@ def build_command(graph_paths, reasoning, out_dir, quiet):
 
     Example: forcegraph build --out out
     """
-    check_writable(out_dir, out_dir.parent)  # before the work, not after it
+    check_writable(out_dir)  # before the work, not after it
     say = _progress(quiet)
     result = build(graph_paths, reasoning, progress=say)
     say("writing")
@@ -386,7 +386,7 @@ def network_draw(as_of, out_dir, graph_paths, reasoning, quiet):
     """
     from .draw import draw
 
-    check_writable(out_dir, out_dir.parent)
+    check_writable(out_dir)
     say = _progress(quiet)
     kg = _load_and_reason(graph_paths, reasoning, quiet)
     written = draw(kg, out_dir, as_of, progress=say)
