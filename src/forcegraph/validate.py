@@ -1,9 +1,9 @@
 """Validate: pySHACL with the shapes in shapes/ over the reasoned graph, and a report a person reads.
 
-pySHACL is used the way it is fast (measured on a 100k-triple graph: 35 s before, under 5 s after):
+pySHACL is used the way it is fast (docs/design.md, "Validation", gives the measurements):
 
 - SPARQL-based constraints run on Oxigraph, once per focus node with $this substituted, instead
-  of pySHACL re-parsing the query with rdflib for every focus node (three quarters of the time).
+  of pySHACL re-parsing the query with rdflib for every focus node.
 - Property shapes of a node shape are handed to pySHACL as shapes with the node shape's targets,
   so each is checked once for all its focus nodes rather than set up again for every one; the
   results are the same (the property shape is their source shape either way).
