@@ -114,6 +114,12 @@ def test_a_sparql_syntax_error_points_at_the_place(run_cli):
     assert result.stderr.splitlines()[-2:] == ["  WHERE { ?x ?y }", " " * 17 + "^"]
 
 
+def test_a_query_file_that_is_not_text_is_one_line(run_cli, tmp_path):
+    (tmp_path / "q.rq").write_bytes(b"SELECT \xff")
+    result = run_cli("query", "--graph", MINIMAL, "--file", tmp_path / "q.rq")
+    assert result.exit_code == 2 and "is not UTF-8 text" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_graph_folders_load_json_ld_and_rdf_xml(run_cli, tmp_path):
     (tmp_path / "minimal.trig").write_text(MINIMAL.read_text())
     (tmp_path / "extra.rdf").write_text(

@@ -215,12 +215,19 @@ def query_command(name, list_, params, query_file, sparql, fmt, engine, store_ur
         raw = _parse_params(params)
         result = remote.run(name, raw) if remote else run(kg, name, raw, engine)
     else:
-        text = Path(query_file).read_text(encoding="utf-8") if query_file else sparql
+        text = _read_sparql(query_file) if query_file else sparql
         try:
             result = remote.run_user_sparql(text) if remote else run_sparql(kg, text, engine=engine)
         except QueryError as e:  # show the person where in their text the error is
             raise QueryError(with_caret(str(e), text)) from None
     click.echo(render(result, fmt), nl=fmt == "table")
+
+
+def _read_sparql(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise click.BadParameter(f"{path} is not UTF-8 text (byte {e.start})", param_hint="--file") from None
 
 
 def _check_port(host: str, port: int) -> None:
