@@ -347,7 +347,7 @@ def test_cli_picks_the_format_from_the_file_name_and_writes_stdout_without_one(r
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--as-of", "2019-13-01"], "--as-of: '2019-13-01' is not a date; expected YYYY-MM-DD"),
+    (["--as-of", "2019-13-01"], "'--as-of': '2019-13-01' is not a date; expected YYYY-MM-DD"),
     (["--profile", "everyone"], "no export profile named 'everyone'"),
     (["--format", "rdfxml"], "unknown export format 'rdfxml'; expected one of turtle, trig, jsonld, nt, nq"),
     (["--format", "trig", "--provenance-triples"], "trig keeps each fact in its passage graph"),

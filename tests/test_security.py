@@ -149,7 +149,7 @@ def test_the_guard_runs_the_text_it_judged():
     assert checked.form == "SELECT" and not checked.has_dataset
     with pytest.raises(Refused) as deep:
         check("SELECT * WHERE " + "{" * 200 + "}" * 200)
-    assert deep.value.status == 400 and "nests" in str(deep.value)
+    assert deep.value.http_status == 400 and "nests" in str(deep.value)
 
 
 # --- the second line of defence, alone -------------------------------------------------------

@@ -1,23 +1,64 @@
 """The forcegraph command line: a thin layer over the Python API.
 
-Exit codes: 0 success (the graph conforms), 1 the graph does not conform, 2 bad input or usage."""
+Exit codes: 0 success (the graph conforms), 1 the graph does not conform, 2 bad input or usage.
+Errors are mapped once, in `Commands.invoke`: each ForcegraphError carries its exit code, so no
+command catches errors of its own, and no failure a person can cause ends in a traceback."""
 
 from __future__ import annotations
 
+import json
+import socket
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import click
 
 from . import __version__, library
-from .build import build as run_build, write_outputs
-from .load import LoadError, load
+from .atomic import check_writable
+from .build import build, write_outputs
+from .errors import ForcegraphError, QueryError
+from .load import load
 from .output import FORMATS, render
-from .query import ENGINES, QueryError, run, run_sparql
+from .query import ENGINES, run, run_sparql
 from .reason import PROFILES, reason
 from .sandbox import confine
-from .validate import validate as run_validate
+from .validate import validate
+
+
+class Commands(click.Group):
+    """The click group that turns every error a person can cause into one line and an exit code."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ForcegraphError as e:
+            if e.detail:
+                click.echo(e.detail, err=True)
+            click.echo(f"Error: {e}", err=True)
+            ctx.exit(e.exit_code)
+        except BrokenPipeError:
+            raise  # a reader that stopped early (`| head`): click's own handling is right
+        except OSError as e:  # a file or folder named on the command line
+            where = f"{e.filename}: " if e.filename else ""
+            click.echo(f"Error: {where}{(e.strerror or str(e)).lower()}; check the path, and that you may "
+                       "read or write there", err=True)
+            ctx.exit(2)
+
+
+class DateType(click.ParamType):
+    """A YYYY-MM-DD date: one type, so every command refuses a bad date with the same words."""
+
+    name = "date"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a date; expected YYYY-MM-DD, e.g. 2019-06-01", param, ctx)
 
 
 def _progress(quiet: bool):
@@ -30,46 +71,50 @@ def _progress(quiet: bool):
     return say
 
 
-def _fail(message: str, code: int = 2):
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(code)
+# --- options shared by the commands (sqlite-utils style) -------------------------------------------
+
+quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
 
 
-graph_option = click.option(
-    "--graph", "graph_paths", multiple=True, default=["graph"], show_default=True, type=click.Path(),
-    help="Folder or file of TriG/Turtle data (repeatable).",
-)
-reasoning_option = click.option(
-    "--reasoning", type=click.Choice(PROFILES), default="owl-rl", show_default=True,
-    help="Inference before validating and querying: OWL 2 RL, RDFS only, or none.",
-)
+def graph_options(f):
+    """--graph and --reasoning: which data to load and what to infer from it."""
+    f = click.option(
+        "--reasoning", type=click.Choice(PROFILES), default="owl-rl", show_default=True,
+        help="Inference before validating and querying: OWL 2 RL, RDFS only, or none.")(f)
+    return click.option(
+        "--graph", "graph_paths", multiple=True, default=["graph"], show_default=True, type=click.Path(),
+        help="Folder or file of RDF data: TriG, Turtle, N-Quads, N-Triples, JSON-LD, RDF/XML (repeatable).")(f)
+
+
+def out_dir_option(help: str):
+    return click.option("--out", "out_dir", default="out", show_default=True,
+                        type=click.Path(file_okay=False, path_type=Path), help=help)
+
+
+def as_of_option(help: str):
+    return click.option("--as-of", "as_of", type=DateType(), metavar="DATE", help=help)
 
 
 def _load_and_reason(graph_paths, reasoning, quiet=True):
     say = _progress(quiet)
-    try:
-        say("loading")
-        kg = load(graph_paths)
-    except LoadError as e:
-        _fail(str(e))
+    say("loading")
+    kg = load(graph_paths)
     say(f"reasoning ({reasoning})")
     reason(kg, reasoning)
     return kg
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="forcegraph")
 def cli():
     """forcegraph: a knowledge graph of UK police forces and how they work together."""
 
 
-@cli.command()
-@graph_option
-@reasoning_option
-@click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False),
-              help="Folder for the built graph, summary, validation report and conflicts.")
-@click.option("--quiet", is_flag=True, help="No progress messages.")
-def build(graph_paths, reasoning, out_dir, quiet):
+@cli.command("build")
+@graph_options
+@out_dir_option("Folder for the built graph, summary, validation report and conflicts.")
+@quiet_option
+def build_command(graph_paths, reasoning, out_dir, quiet):
     """Load, reason and validate the graph; write the results to OUT.
 
     Prints counts of triples, passages, documents and entities by class, the conflicts found
@@ -78,13 +123,11 @@ def build(graph_paths, reasoning, out_dir, quiet):
 
     Example: forcegraph build --out out
     """
+    check_writable(out_dir)  # before the work, not after it
     say = _progress(quiet)
-    try:
-        result = run_build(graph_paths, reasoning, progress=say)
-    except LoadError as e:
-        _fail(str(e))
+    result = build(graph_paths, reasoning, progress=say)
     say("writing")
-    written = write_outputs(result, Path(out_dir))
+    written = write_outputs(result, out_dir)
     s = result.summary()
     t = s["triples"]
     click.echo(f"Triples: {t['asserted']} asserted, {t['inferred']} inferred, {t['provenance']} provenance, {t['total']} in all")
@@ -92,7 +135,7 @@ def build(graph_paths, reasoning, out_dir, quiet):
     click.echo("Entities by class:")
     for label, count in s["entities by class"].items():
         click.echo(f"  {label:<38} {count:>5}")
-    click.echo(f"Conflicts between documents: {s['conflicts']} (see {Path(out_dir) / 'conflicts.csv'})")
+    click.echo(f"Conflicts between documents: {s['conflicts']} (see {out_dir / 'conflicts.csv'})")
     click.echo(result.validation.text())
     timing = ", ".join(f"{k} {v:.2f}s" for k, v in s["seconds"].items())
     click.echo(f"Time: {timing}")
@@ -100,16 +143,14 @@ def build(graph_paths, reasoning, out_dir, quiet):
     sys.exit(0 if result.validation.conforms else 1)
 
 
-@cli.command()
-@graph_option
-@reasoning_option
-def validate(graph_paths, reasoning):
+@cli.command("validate")
+@graph_options
+def validate_command(graph_paths, reasoning):
     """Validate the graph against the SHACL shapes; exit 0 if it conforms, 1 if not, 2 if it cannot load.
 
     Example: forcegraph validate --graph graph
     """
-    kg = _load_and_reason(graph_paths, reasoning)
-    report = run_validate(kg)
+    report = validate(_load_and_reason(graph_paths, reasoning))
     click.echo(report.text())
     sys.exit(0 if report.conforms else 1)
 
@@ -119,14 +160,30 @@ def _parse_params(pairs) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key:
-            _fail(f"--param expects key=value, got {pair!r}")
+            raise click.BadParameter(f"expected key=value, got {pair!r}", param_hint="--param")
         params[key.strip()] = value
     return params
 
 
-@cli.command()
+def _list_queries(fmt: str) -> None:
+    queries = library.library().values()
+    if fmt == "json":
+        click.echo(json.dumps([
+            {"name": q.name, "title": q.title, "description": q.description, "example": q.example,
+             "params": [{"name": p.name, "type": p.type, "default": p.default, "required": p.required,
+                         "description": p.description} for p in q.params]}
+            for q in queries], indent=2, ensure_ascii=False))
+    elif fmt == "table":
+        for q in queries:
+            ps = " ".join(f"[{p.name}={p.type}]" for p in q.params)
+            click.echo(f"{q.name:<34} {q.title}" + (f"  {ps}" if ps else ""))
+    else:
+        raise click.UsageError("--list gives a table (the default) or --format json")
+
+
+@cli.command("query")
 @click.argument("name", required=False)
-@click.option("--list", "list_", is_flag=True, help="List the library's queries with their titles.")
+@click.option("--list", "list_", is_flag=True, help="List the library's queries with their titles (a table, or JSON).")
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of the query (repeatable).")
 @click.option("--file", "query_file", type=click.Path(exists=True, dir_okay=False), help="Run your own SPARQL from a file.")
 @click.option("--sparql", help="Run your own SPARQL given as text.")
@@ -135,9 +192,8 @@ def _parse_params(pairs) -> dict[str, str]:
 @click.option("--engine", type=click.Choice(ENGINES), default="oxigraph", show_default=True, help="SPARQL engine.")
 @click.option("--store", "store_url", metavar="URL",
               help="Ask a SPARQL 1.1 server loaded by `forcegraph push` (e.g. http://127.0.0.1:7878) instead of --graph.")
-@graph_option
-@reasoning_option
-def query(name, list_, params, query_file, sparql, fmt, engine, store_url, graph_paths, reasoning):
+@graph_options
+def query_command(name, list_, params, query_file, sparql, fmt, engine, store_url, graph_paths, reasoning):
     """Run a named library query, or your own SPARQL.
 
     \b
@@ -149,38 +205,48 @@ def query(name, list_, params, query_file, sparql, fmt, engine, store_url, graph
       forcegraph query who-leads-what --store http://127.0.0.1:7878
     """
     if list_:
-        for q in library.library().values():
-            ps = " ".join(f"[{p.name}={p.type}]" for p in q.params)
-            click.echo(f"{q.name:<34} {q.title}" + (f"  {ps}" if ps else ""))
-        return
-    chosen = [x for x in (name, query_file, sparql) if x]
-    if len(chosen) != 1:
-        _fail("give exactly one of: a query NAME, --file FILE or --sparql TEXT (or --list)")
+        return _list_queries(fmt)
+    if len([x for x in (name, query_file, sparql) if x]) != 1:
+        raise click.UsageError("give exactly one of: a query NAME, --file FILE or --sparql TEXT (or --list)")
+    if params and not name:
+        raise click.UsageError("--param applies to library queries; in your own SPARQL, use VALUES")
+    remote = _remote(store_url) if store_url else None
+    kg = None if remote else _load_and_reason(graph_paths, reasoning)
+    if kg is not None and _confine_local_queries:
+        confine()  # behind the guard: this process can no longer reach the network
+    if name:
+        raw = _parse_params(params)
+        result = remote.run(name, raw) if remote else run(kg, name, raw, engine)
+    else:
+        text = _read_sparql(query_file) if query_file else sparql
+        result = remote.run_sparql(text) if remote else run_sparql(kg, text, engine=engine)
+    click.echo(render(result, fmt), nl=fmt == "table")
+
+
+def _read_sparql(path: str) -> str:
     try:
-        remote = _remote(store_url) if store_url else None
-        kg = None if remote else _load_and_reason(graph_paths, reasoning)
-        if kg is not None and _confine_local_queries:
-            confine()  # behind the guard: this process can no longer reach the network
-        if name:
-            raw = _parse_params(params)
-            result = remote.run(name, raw) if remote else run(kg, name, raw, engine)
-        else:
-            if params:
-                _fail("--param applies to library queries; in your own SPARQL, use VALUES")
-            text = Path(query_file).read_text(encoding="utf-8") if query_file else sparql
-            result = remote.run_sparql(text) if remote else run_sparql(kg, text, engine=engine)
-    except QueryError as e:
-        _fail(str(e))
-    click.echo(render(result, fmt), nl=False if fmt != "table" else True)
+        return Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise click.BadParameter(f"{path} is not UTF-8 text (byte {e.start})", param_hint="--file") from None
 
 
-@cli.command()
-@graph_option
-@reasoning_option
+def _check_port(host: str, port: int) -> None:
+    """Refuse a port another program holds before saying "Serving", not after."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server itself will
+            s.bind(address)
+    except OSError as e:
+        raise ForcegraphError(f"cannot listen on {host}:{port}: {(e.strerror or str(e)).lower()}; "
+                              "stop what runs there or choose another --port") from None
+
+
+@cli.command("serve")
+@graph_options
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
-@click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False),
-              help="Folder holding network.html, served at /network.")
+@out_dir_option("Folder holding network.html, served at /network.")
 @click.option("--timeout", default=5.0, show_default=True, type=click.FloatRange(min=0.1),
               help="Seconds a query may run before it is stopped.")
 @click.option("--max-rows", default=50_000, show_default=True, type=click.IntRange(min=1),
@@ -198,8 +264,8 @@ def query(name, list_, params, query_file, sparql, fmt, engine, store_url, graph
 @click.option("--allow-origin", "allow_origins", multiple=True, metavar="ORIGIN",
               help="A web origin whose pages may query the endpoint (CORS), e.g. a YASGUI site (repeatable).")
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request.")
-def serve(graph_paths, reasoning, host, port, out_dir, timeout, max_rows, max_request_bytes, workers, worker_memory,
-          per_client, allow_hosts, allow_origins, access_log):
+def serve_command(graph_paths, reasoning, host, port, out_dir, timeout, max_rows, max_request_bytes, workers,
+                  worker_memory, per_client, allow_hosts, allow_origins, access_log):
     """Serve the graph: a read-only SPARQL 1.1 endpoint at /sparql, the library's queries at
     /queries/NAME (.json, .csv), and a query page at /.
 
@@ -207,14 +273,16 @@ def serve(graph_paths, reasoning, host, port, out_dir, timeout, max_rows, max_re
 
     Example: forcegraph serve --port 8000
     """
-    from .server import ServerSettings, serve as run_server
+    from .server import ServerSettings, serve
     from .workers import Limits
 
+    _check_port(host, port)
     kg = _load_and_reason(graph_paths, reasoning, quiet=False)
+    _check_port(host, port)  # again: loading takes a while, and something may have taken it since
     click.echo(f"Serving {len(kg)} quads: query page http://{host}:{port}/ , SPARQL endpoint "
                f"http://{host}:{port}/sparql", err=True)
-    run_server(kg, ServerSettings(
-        host=host, port=port, out_dir=Path(out_dir), workers=workers, max_request_bytes=max_request_bytes,
+    serve(kg, ServerSettings(
+        host=host, port=port, out_dir=out_dir, workers=workers, max_request_bytes=max_request_bytes,
         limits=Limits(timeout=timeout, max_rows=max_rows, memory_mb=worker_memory, per_client=per_client),
         allow_origins=allow_origins, allow_hosts=allow_hosts, access_log=access_log))
 
@@ -222,22 +290,23 @@ def serve(graph_paths, reasoning, host, port, out_dir, timeout, max_rows, max_re
 @cli.command("export")
 @click.option("--format", "fmt", metavar="FORMAT",
               help="turtle, trig, jsonld, nt or nq. Default: from --output's extension "
-                   "(.ttl .trig .jsonld .nt .nq), else turtle.")
+                   "(.ttl .trig .jsonld .nt .nq; any other is refused), else turtle.")
 @click.option("--profile", default="partner", show_default=True, metavar="NAME",
               help="What may leave (profiles/NAME.yaml): partner leaves personal data at home; full keeps everything.")
 @click.option("--include-inferred", is_flag=True, help="Add what the reasoner draws from the exported facts.")
-@click.option("--as-of", "as_of", metavar="DATE",
-              help="Keep only the agreements in force and the dated memberships current on DATE (YYYY-MM-DD), "
-                   "as the agreements-in-force and collaboration-members queries answer; events, decisions "
-                   "and documents are not filtered (see profiles/README.md).")
+@as_of_option("Keep only the agreements in force and the dated memberships current on DATE (YYYY-MM-DD), "
+              "as the agreements-in-force and collaboration-members queries answer; events, decisions "
+              "and documents are not filtered (see profiles/README.md).")
 @click.option("--provenance-triples", is_flag=True,
               help="Turtle and N-Triples: keep which passage states each fact, as rdf:Statement triples.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write (atomically); stdout if left out.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (atomically, with the umask's mode; a symlink is written through to its "
+                   "target); stdout if left out.")
 @click.option("--force", is_flag=True, help="Write even if the graph does not conform to the shapes.")
-@graph_option
-@reasoning_option
-@click.option("--quiet", is_flag=True, help="No progress messages.")
-def export_(fmt, profile, include_inferred, as_of, provenance_triples, output, force, graph_paths, reasoning, quiet):
+@graph_options
+@quiet_option
+def export_command(fmt, profile, include_inferred, as_of, provenance_triples, output, force, graph_paths, reasoning,
+                   quiet):
     """Export the graph for partners: Turtle (default), TriG, JSON-LD, N-Triples or N-Quads.
 
     The graph is validated first; a graph that does not conform is not written (exit 1). The
@@ -252,29 +321,19 @@ def export_(fmt, profile, include_inferred, as_of, provenance_triples, output, f
       forcegraph export --profile full --format trig --output out/forcegraph-full.trig
       forcegraph export --as-of 2019-06-01 --format jsonld
     """
-    from datetime import date
+    from .export import export, format_for, get_profile, write
 
-    from .export import ExportError, NotConforming, export as run_export, format_for, write
-
-    day = None
-    if as_of:
-        try:
-            day = date.fromisoformat(as_of)
-        except ValueError:
-            _fail(f"--as-of: {as_of!r} is not a date; expected YYYY-MM-DD, e.g. 2019-06-01")
+    fmt = format_for(output, fmt)
+    get_profile(profile)  # an unknown profile is refused before the graph is loaded
+    if output:
+        check_writable(output)
     say = _progress(quiet)
     kg = _load_and_reason(graph_paths, reasoning, quiet)
     say("validating and exporting")
-    try:
-        result = run_export(kg, format_for(output, fmt), profile, include_inferred=include_inferred, as_of=day,
-                            provenance_triples=provenance_triples, reasoning=reasoning, force=force)
-    except NotConforming as e:
-        click.echo(e.report.text(), err=True)
-        _fail(str(e), 1)
-    except ExportError as e:
-        _fail(str(e))
+    result = export(kg, fmt, profile, include_inferred=include_inferred, as_of=as_of,
+                    provenance_triples=provenance_triples, reasoning=reasoning, force=force)
     if output:
-        write(result, Path(output))
+        write(result, output)
     else:
         click.echo(result.data, nl=False)  # bytes go to the binary stream as they are
     c = result.counts
@@ -285,21 +344,9 @@ def export_(fmt, profile, include_inferred, as_of, provenance_triples, output, f
                    + (f" to {output}" if output else ""), err=True)
 
 
-def _network_as_of(ctx, param, value):
-    from datetime import date
-
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; expected YYYY-MM-DD, e.g. 2019-06-01") from None
-
-
-network_as_of_option = click.option(
-    "--as-of", "as_of", metavar="DATE", callback=_network_as_of,
-    help="The network on DATE (YYYY-MM-DD): agreements in force and memberships current then. "
-         "Every tie ever recorded if left out.")
+network_as_of_option = as_of_option(
+    "The network on DATE (YYYY-MM-DD): agreements in force and memberships current then. "
+    "Every tie ever recorded if left out.")
 
 
 @cli.group("network")
@@ -311,10 +358,9 @@ def network_group():
 @network_as_of_option
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
               help="table: all three tables; json: all three; csv: the one chosen with --table.")
-@click.option("--table", "table", type=click.Choice(["forces", "communities", "leads"]), default="forces",
-              show_default=True, help="Which table CSV gives: centrality per force, communities, or who leads what.")
-@graph_option
-@reasoning_option
+@click.option("--table", "table", type=click.Choice(["forces", "communities", "leads"]),
+              help="Which table CSV gives (default forces): centrality per force, communities, or who leads what.")
+@graph_options
 def network_metrics(as_of, fmt, table, graph_paths, reasoning):
     """Who is central and who leads what: per force, degree (partner forces), weighted degree
     (collaborations and agreements shared), betweenness, eigenvector centrality, collaborations
@@ -329,19 +375,18 @@ def network_metrics(as_of, fmt, table, graph_paths, reasoning):
     """
     from .network import metrics
 
-    kg = _load_and_reason(graph_paths, reasoning)
-    result = metrics(kg, as_of)
-    text = {"table": result.to_table, "json": result.to_json}.get(fmt, lambda: result.to_csv(table))()
+    if table and fmt != "csv":
+        raise click.UsageError(f"--table chooses the one table --format csv gives; --format {fmt} gives all three")
+    result = metrics(_load_and_reason(graph_paths, reasoning), as_of)
+    text = {"table": result.to_table, "json": result.to_json}.get(fmt, lambda: result.to_csv(table or "forces"))()
     click.echo(text, nl=False)
 
 
 @network_group.command("draw")
 @network_as_of_option
-@click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False),
-              help="Folder for network.html and the pictures and files of each graph.")
-@graph_option
-@reasoning_option
-@click.option("--quiet", is_flag=True, help="No progress messages.")
+@out_dir_option("Folder for network.html and the pictures and files of each graph.")
+@graph_options
+@quiet_option
 def network_draw(as_of, out_dir, graph_paths, reasoning, quiet):
     """Draw the network: OUT/network.html (interactive, works offline, steps through the dates on
     which the network changes) and, for each graph (collaborations, forces, services,
@@ -355,9 +400,10 @@ def network_draw(as_of, out_dir, graph_paths, reasoning, quiet):
     """
     from .draw import draw
 
+    check_writable(out_dir)
     say = _progress(quiet)
     kg = _load_and_reason(graph_paths, reasoning, quiet)
-    written = draw(kg, Path(out_dir), as_of, progress=say)
+    written = draw(kg, out_dir, as_of, progress=say)
     click.echo(f"Wrote: {', '.join(str(p) for p in written)}")
 
 
@@ -367,13 +413,12 @@ def _remote(url: str):
     return RemoteStore(url)
 
 
-@cli.command()
+@cli.command("push")
 @click.option("--store", "store_url", required=True, metavar="URL",
               help="The server's URL; Oxigraph layout (URL/query, URL/update, URL/store).")
-@graph_option
-@reasoning_option
-@click.option("--quiet", is_flag=True, help="No progress messages.")
-def push(store_url, graph_paths, reasoning, quiet):
+@graph_options
+@quiet_option
+def push_command(store_url, graph_paths, reasoning, quiet):
     """Load the graph, with its inferences, into a SPARQL 1.1 Protocol + Graph Store Protocol
     server (Oxigraph server, Fuseki…), replacing what the server holds. Then `forcegraph query
     --store URL` asks the server.
@@ -381,13 +426,10 @@ def push(store_url, graph_paths, reasoning, quiet):
     Example: forcegraph push --store http://127.0.0.1:7878
     """
     say = _progress(quiet)
-    try:
-        remote = _remote(store_url)
-        kg = _load_and_reason(graph_paths, reasoning, quiet)
-        say(f"pushing to {store_url}")
-        sent = remote.push(kg)
-    except QueryError as e:
-        _fail(str(e))
+    remote = _remote(store_url)
+    kg = _load_and_reason(graph_paths, reasoning, quiet)
+    say(f"pushing to {store_url}")
+    sent = remote.push(kg)
     click.echo(f"Pushed {sent} quads to {store_url}")
 
 

@@ -1,5 +1,92 @@
-"""Errors a person can act on, shared by the modules that raise them."""
+"""Every error a person can cause, in one tree. Each class carries the exit code the command line
+gives it and the HTTP status the server answers with, so both map errors in one place."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 
-class QueryError(Exception):
+class ForcegraphError(Exception):
+    """Something a person can act on: bad input, an unknown name, a place that cannot be written."""
+
+    exit_code = 2
+    http_status = 400
+    detail = ""  # printed before the one-line message, e.g. a validation report
+
+
+class LoadError(ForcegraphError):
+    """A data file that cannot be read or parsed; names the file and, for syntax errors, the line."""
+
+    def __init__(self, path: Path, message: str, line: int | None = None, column: int | None = None):
+        self.path, self.message, self.line, self.column = Path(path), message, line, column
+        where = f"{self.path}:{line}:{column}" if line else str(self.path)
+        super().__init__(f"{where}: {message}")
+
+
+class QueryError(ForcegraphError):
     """A query that cannot run: bad SPARQL, or a parameter that is missing, unknown or malformed."""
+
+
+class UnknownQuery(QueryError, KeyError):
+    """No library query has this name (a KeyError too, for callers that still catch one)."""
+
+    http_status = 404
+    __str__ = Exception.__str__  # not KeyError's, which would quote the message
+
+
+class UnknownName(QueryError):
+    """A force or entity parameter (a name or an IRI) that names nothing in the graph."""
+
+    http_status = 404
+
+
+class QueryRefused(QueryError):
+    """A query a read-only endpoint never runs: SPARQL Update, LOAD or SERVICE."""
+
+    http_status = 403
+
+
+class TooLarge(QueryError):
+    """A request, or an answer, larger than the limits allow."""
+
+    http_status = 413
+
+
+class Busy(QueryError):
+    """No worker was free in time, or the query ran out of time."""
+
+    http_status = 503
+
+
+class RemoteError(QueryError):
+    """A SPARQL server given with --store failed, could not be reached or answered nonsense;
+    `status` is the server's own HTTP status where it gave one."""
+
+    http_status = 502
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
+
+
+class QueryFileError(ForcegraphError):
+    """A library query file whose #+ header is not valid."""
+
+
+class ExportError(ForcegraphError):
+    """An export that cannot be made: an unknown format, extension or profile, a bad profile file."""
+
+
+class NotConforming(ExportError):
+    """The graph does not conform to the shapes, so it does not leave (unless forced)."""
+
+    exit_code = 1
+
+    def __init__(self, report):
+        self.report, self.detail = report, report.text()
+        super().__init__(f"the graph does not conform to the shapes ({len(report.errors)} violation(s)); "
+                         "nothing written (--force writes it anyway)")
+
+
+class OutputError(ForcegraphError):
+    """A file or folder that cannot be written where it was asked for."""

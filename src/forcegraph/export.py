@@ -25,6 +25,7 @@ import pyoxigraph as ox
 import yaml
 
 from . import __version__, atomic, serialize
+from .errors import ExportError, NotConforming
 from .knowledge import KnowledgeGraph
 from .nogc import no_cyclic_gc
 from .query import run
@@ -52,19 +53,6 @@ FORMATS = {
     "nt": Format(".nt", "application/n-triples", "http://www.w3.org/ns/formats/N-Triples", False),
     "nq": Format(".nq", "application/n-quads", "http://www.w3.org/ns/formats/N-Quads", True),
 }
-
-
-class ExportError(Exception):
-    """An export that cannot be made: an unknown format or profile, a bad profile file."""
-
-
-class NotConforming(ExportError):
-    """The graph does not conform to the shapes, so it does not leave (unless forced)."""
-
-    def __init__(self, report: ValidationReport):
-        self.report = report
-        super().__init__(f"the graph does not conform to the shapes ({len(report.errors)} violation(s)); "
-                         "nothing written (--force writes it anyway)")
 
 
 # --- vocabulary ---------------------------------------------------------------------------------
@@ -369,13 +357,18 @@ def describe(kg: KnowledgeGraph, result: Export, triples: set, created: date, in
 
 
 def format_for(path: Path | None, fmt: str | None = None) -> str:
-    """The format asked for, else the one the output file's extension names, else Turtle."""
+    """The format asked for, else the one the output file's extension names, else (for stdout or a
+    file without an extension) Turtle. An extension we do not write is refused, not guessed."""
     if fmt:
         if fmt not in FORMATS:
             raise ExportError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
         return fmt
     suffix = Path(path).suffix if path else ""
-    return next((name for name, f in FORMATS.items() if f.extension == suffix), "turtle")
+    named = next((name for name, f in FORMATS.items() if f.extension == suffix), None)
+    if named is None and suffix:
+        known = ", ".join(f"{f.extension} ({name})" for name, f in FORMATS.items())
+        raise ExportError(f"unknown extension {suffix}; give --format {'|'.join(FORMATS)}, or a file ending {known}")
+    return named or "turtle"
 
 
 @no_cyclic_gc()
@@ -438,6 +431,7 @@ def _write(fmt: str, quads: list) -> bytes:
 
 
 def write(result: Export, path: Path) -> Path:
-    """Write the export atomically (temporary file, then rename)."""
+    """Write the export atomically (temporary file, then rename), with the umask's mode; a symlink
+    is written through to its target (see atomic.write_bytes)."""
     atomic.write_bytes(Path(path), result.data)
     return Path(path)

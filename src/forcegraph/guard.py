@@ -23,11 +23,11 @@ MAX_LENGTH = 1_000_000  # characters
 
 
 class Refused(QueryError):
-    """A query the guard will not let any engine run; `status` is its HTTP status."""
+    """A query (or request) refused before any engine sees it, with the HTTP status it gets."""
 
     def __init__(self, status: int, message: str):
         super().__init__(message)
-        self.status = status
+        self.http_status = status
 
 
 @dataclass(frozen=True)
@@ -152,3 +152,20 @@ def check(text: str) -> Checked:
     if form is None:
         raise Refused(400, "SPARQL syntax error: not a query (expected SELECT, CONSTRUCT, DESCRIBE or ASK)")
     return Checked("".join(out), form, "FROM" in words)
+
+
+_ERROR_AT = re.compile(r"error at (\d+):(\d+)|\(line:(\d+), col:(\d+)\)")
+
+
+def with_caret(message: str, sparql: str) -> str:
+    """A syntax error's message with the line of `sparql` it names and a caret under the column."""
+    found = _ERROR_AT.search(message)
+    if not found:
+        return message
+    line, column = (int(n) for n in (found.group(1, 2) if found.group(1) else found.group(3, 4)))
+    lines = sparql.splitlines()
+    if not 1 <= line <= len(lines):
+        return message
+    text = lines[line - 1]
+    pad = "".join("\t" if c == "\t" else " " for c in text[:column - 1])
+    return f"{message}\n  {text}\n  {pad}^"

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from .errors import QueryFileError, UnknownQuery
 from .resources import queries_dir
 
 PARAM_TYPES = ("iri", "force", "entity", "date", "string", "integer", "decimal")
@@ -56,10 +57,6 @@ class LibraryQuery:
         return match.group(1).upper() if match else "SELECT"
 
 
-class QueryFileError(ValueError):
-    pass
-
-
 def parse_query_file(path: Path) -> LibraryQuery:
     text = path.read_text(encoding="utf-8")
     header = "\n".join(line[3:] for line in text.splitlines() if line.startswith("#+ ") or line == "#+")
@@ -94,9 +91,10 @@ def library(folder: Path | None = None) -> dict[str, LibraryQuery]:
 
 
 def get(name: str) -> LibraryQuery:
+    """The library query called `name`; UnknownQuery, with the names it might have meant, if none is."""
     queries = library()
     if name not in queries:
         close = [n for n in queries if name in n or n in name]
         hint = f" Did you mean: {', '.join(close)}?" if close else " Run `forcegraph query --list` to see them."
-        raise KeyError(f"no library query named {name!r}.{hint}")
+        raise UnknownQuery(f"no library query named {name!r}.{hint}")
     return queries[name]

@@ -1,11 +1,14 @@
-"""Load: TriG/Turtle files into a KnowledgeGraph, with errors a person can act on."""
+"""Load: RDF files (TriG, Turtle, N-Quads, N-Triples, JSON-LD, RDF/XML) into a KnowledgeGraph, with
+errors a person can act on."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from .errors import LoadError
 from .knowledge import KnowledgeGraph
 from .resources import ontology_dir
 from .vocab import ONTOLOGY_GRAPH
@@ -15,21 +18,17 @@ FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
     ".nq": ox.RdfFormat.N_QUADS,
     ".nt": ox.RdfFormat.N_TRIPLES,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
 }
-
-
-class LoadError(Exception):
-    """A file that cannot be read or parsed; names the file and, for syntax errors, the line."""
-
-    def __init__(self, path: Path, message: str, line: int | None = None, column: int | None = None):
-        self.path, self.message, self.line, self.column = Path(path), message, line, column
-        where = f"{self.path}:{line}:{column}" if line else str(self.path)
-        super().__init__(f"{where}: {message}")
 
 
 def data_files(paths) -> list[Path]:
     """The RDF files named, or found (recursively, sorted) in the folders named."""
     found: list[Path] = []
+    if isinstance(paths, (str, os.PathLike)):  # one path, not a sequence of characters
+        paths = [paths]
     for p in map(Path, paths):
         if p.is_dir():
             found += sorted(f for f in p.rglob("*") if f.suffix in FORMATS and f.is_file())
@@ -52,7 +51,8 @@ def _load_file(store: ox.Store, path: Path, to_graph=None) -> None:
 
 
 def load(paths=("graph",), *, ontology: bool = True) -> KnowledgeGraph:
-    """Parse every RDF file in `paths` (files or folders) plus the ontology into one store.
+    """Parse every RDF file in `paths` (a file or folder, or a list of them) plus the ontology into
+    one store.
 
     Raises LoadError naming the file and line of the first file that does not parse."""
     files = data_files(paths)

@@ -95,7 +95,7 @@ def _add_tie(g: nx.Graph, u: str, v: str, tie: str, row: dict, seen: dict, **dat
     data["tie"] = data["ties"][0]
     data["lead"] = any(t in LEAD_TIES for t in data["ties"])
     for key, value in dates.items():
-        if value is not None:
+        if isinstance(value, date):  # an ill-typed date ("2019-02-30") leaves the tie undated; the shapes report it
             data[key] = value
     source = _source(row)
     if source:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from xml.sax.saxutils import escape, quoteattr
 
@@ -117,6 +118,8 @@ def to_xml(result: QueryResult) -> str:
     return "\n".join(out) + "\n"
 
 
+# Where the engines say a syntax error is: Oxigraph "error at LINE:COLUMN", rdflib (pyparsing)
+# "(line:LINE, col:COLUMN)"; both count from 1.
 def render(result: QueryResult, fmt: str = "table", rdf_format: str = "turtle") -> str:
     """The result as text in `fmt`; graphs (CONSTRUCT/DESCRIBE) are always RDF (`rdf_format`)."""
     if result.kind == "CONSTRUCT":

@@ -18,7 +18,7 @@ from rdflib.term import Node
 from . import guard, library
 from .binding import with_values
 from .errors import QueryError
-from .knowledge import KnowledgeGraph
+from .knowledge import KnowledgeGraph, require_known
 from .nogc import no_cyclic_gc
 from .terms import converter, rdflib_value, value_converter
 from .vocab import PREFIXES
@@ -105,7 +105,7 @@ def convert_param(kg: KnowledgeGraph, param: library.Param, raw: str) -> Node:
     if param.type == "iri" or _IRI.match(raw):
         if not _IRI.match(raw):
             raise QueryError(f"parameter {param.name}: {raw!r} is not an absolute IRI (e.g. https://w3id.org/forcegraph/id/force/kent)")
-        return URIRef(raw)
+        return URIRef(raw) if param.type == "iri" or kg is None else require_known(kg, raw, f"parameter {param.name}")
     return _lookup(kg, raw, param)  # force or entity, by name
 
 
@@ -158,20 +158,9 @@ def ask(kg: KnowledgeGraph, sparql: str, bindings: dict[str, Node] | None = None
     try:
         return kg.store.query(checked.text, base_iri=base_iri, **dataset.options(checked))
     except SyntaxError as e:
-        raise QueryError(syntax_message(checked.text, str(e))) from None
+        raise QueryError(guard.with_caret(f"SPARQL syntax error: {e}", checked.text)) from None
     except (OSError, ValueError) as e:
         raise QueryError(f"query failed: {e}") from None
-
-
-def syntax_message(text: str, error: str) -> str:
-    """Oxigraph's syntax error with the line it points at and a caret under the column."""
-    m = re.match(r"error at (\d+):(\d+): (.*)", error, re.DOTALL)
-    lines = text.splitlines()
-    if not m or not 0 < int(m.group(1)) <= len(lines):
-        return f"SPARQL syntax error: {error}"
-    line, column = int(m.group(1)), int(m.group(2))
-    return (f"SPARQL syntax error at line {line}, column {column}: {m.group(3)}\n"
-            f"  {lines[line - 1]}\n  {' ' * (column - 1)}^")
 
 
 class TooManyRows(guard.Refused):
@@ -225,7 +214,7 @@ def _run_rdflib(kg: KnowledgeGraph, sparql: str, bindings: dict[str, Node]) -> Q
     try:
         prepared = prepareQuery(checked.text)
     except Exception as e:  # rdflib raises pyparsing errors of several kinds
-        raise QueryError(f"SPARQL syntax error: {e}") from None
+        raise QueryError(guard.with_caret(f"SPARQL syntax error: {e}", checked.text)) from None
     answer = dataset.query(prepared)
     if answer.type == "ASK":
         return QueryResult("ASK", boolean=bool(answer.askAnswer))

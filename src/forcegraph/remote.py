@@ -34,6 +34,7 @@ from . import guard, library
 from .binding import with_values
 from .knowledge import KnowledgeGraph
 from .nogc import no_cyclic_gc
+from .errors import RemoteError
 from .query import _IRI as IRI_PATTERN, QueryError, QueryResult, bind_params, pick_named
 from .terms import to_rdflib
 from .vocab import PREFIXES
@@ -46,14 +47,6 @@ PUSH_CHUNK_QUADS = 200_000
 def _internal(name: str) -> str:
     """A SPARQL request the remote store makes itself, from src/forcegraph/sparql/."""
     return (Path(__file__).parent / "sparql" / name).read_text(encoding="utf-8")
-
-
-class RemoteError(QueryError):
-    """The server could not be reached, refused a request, or sent an answer that does not parse."""
-
-    def __init__(self, message: str, status: int | None = None):
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass(frozen=True)

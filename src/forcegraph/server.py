@@ -254,7 +254,7 @@ def create_app(nquads: bytes, triples: int, settings: ServerSettings) -> Starlet
                       named_graphs=[v for k, v in params if k == "named-graph-uri"],
                       base_iri=str(request.url.replace(query="")))
         except Refused as e:
-            return _error(e.status, str(e))
+            return _error(e.http_status, str(e))
         return _reply(await pool.run(job, _client(request)))
 
     def describe_service(request: Request, graph_fmt: str | None) -> Response:
@@ -292,7 +292,7 @@ def create_app(nquads: bytes, triples: int, settings: ServerSettings) -> Starlet
                 raise Refused(414, f"The URL is longer than {settings.max_request_bytes} bytes.")
             result_fmt, graph_fmt = negotiate(request.headers.get("accept"), ext)
         except Refused as e:
-            return _error(e.status, str(e))
+            return _error(e.http_status, str(e))
         params = dict(request.query_params)
         job = Job(name=name, params=params, result_format=result_fmt, graph_format=graph_fmt)
         return _reply(await pool.run(job, _client(request)))

@@ -7,7 +7,6 @@ ID = Namespace("https://w3id.org/forcegraph/id/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 
-ONTOLOGY_IRI = "https://w3id.org/forcegraph/ontology"
 # Descriptions of documents, passages and external sources (bibliographic, not facts).
 PROVENANCE_GRAPH = ID["graph/provenance"]
 # Curated records of passages that disagree.

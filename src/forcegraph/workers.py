@@ -107,7 +107,7 @@ def answer(kg: KnowledgeGraph, job: Job, limits: Limits) -> Reply:
         dataset = Dataset(tuple(job.default_graphs), tuple(job.named_graphs))
         result = read_answer(ask(kg, sparql, bindings, dataset, job.base_iri), limits.max_rows)
     except QueryError as e:
-        return Reply.text(getattr(e, "status", 400), str(e))
+        return Reply.text(e.http_status, str(e))
     if result.kind == "CONSTRUCT":
         if job.graph_format is None:
             return Reply.text(406, "The query gives an RDF graph; accepted formats: " + ", ".join(GRAPH_TYPES.values()))
