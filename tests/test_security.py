@@ -239,3 +239,110 @@ def test_clients_in_debt_leave_one_worker_for_the_rest():
     fair.started("a")
     assert not fair.may_start("b")  # the second worker stays for clients not in debt
     assert fair.may_start("c")
+
+
+# --- bounded memory --------------------------------------------------------------------------
+
+SORT_EVERYTHING = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f"
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:")) / 1024
+    except (OSError, StopIteration):
+        return 0.0
+
+
+def test_a_query_that_grows_without_bound_is_stopped_within_the_memory_bound(tmp_path):
+    ceiling, workers = 300, 2
+    with running_server(tmp_path, "--workers", workers, "--worker-memory", ceiling, "--timeout", 60) as (base, proc):
+        health = httpx.get(base + "/health").json()
+        server_mb = _rss_mb(proc.pid)
+        bound = workers * ceiling + server_mb  # what the README states
+        peak, outcome = 0.0, {}
+        thread = __import__("threading").Thread(target=lambda: outcome.update(
+            r=httpx.post(base + "/sparql", data={"query": SORT_EVERYTHING}, timeout=90)))
+        thread.start()
+        while thread.is_alive():
+            peak = max(peak, _rss_mb(proc.pid) + sum(_rss_mb(pid) for pid in health["workers"]))
+            time.sleep(0.02)
+        r = outcome["r"]
+        assert r.status_code == 503 and f"more than {ceiling} MB" in r.text, r.text
+        assert peak < bound, f"peak {peak:.0f} MB over the bound {bound:.0f} MB"
+        assert peak > server_mb + 2 * 50  # the measurement saw the workers at all
+        deadline = time.monotonic() + 30
+        while httpx.get(base + "/health").json()["status"] != "ok":  # the worker was replaced
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+
+
+# --- the SPARQL 1.1 Protocol, point by point -------------------------------------------------
+
+FG = "PREFIX fg: <https://w3id.org/forcegraph/ontology#> "
+PROVENANCE = "https://w3id.org/forcegraph/id/graph/provenance"
+ONTOLOGY = "https://w3id.org/forcegraph/id/graph/ontology"
+
+
+def _count(endpoint, query, **params) -> int:
+    r = httpx.get(endpoint, params={"query": query, "format": "csv", **params})
+    assert r.status_code == 200, r.text
+    return int(r.text.split()[1])
+
+
+def test_named_graph_uri_alone_leaves_the_default_graph_empty(endpoint):
+    everything = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    named = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert _count(endpoint, everything) > 0
+    assert _count(endpoint, everything, **{"named-graph-uri": PROVENANCE}) == 0
+    only = _count(endpoint, named, **{"named-graph-uri": PROVENANCE})
+    assert 0 < only == _count(endpoint, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{PROVENANCE}> {{ ?s ?p ?o }} }}")
+
+
+def test_from_and_from_named_choose_the_dataset(endpoint):
+    passages = FG + "SELECT (COUNT(*) AS ?n) {from} WHERE {{ ?p a fg:Passage }}"
+    assert _count(endpoint, passages.format(**{"from": ""})) > 0
+    assert _count(endpoint, passages.format(**{"from": f"FROM <{ONTOLOGY}>"})) == 0
+    assert _count(endpoint, passages.format(**{"from": f"FROM <{PROVENANCE}>"})) > 0
+    # the protocol's default-graph-uri wins over the query's FROM
+    assert _count(endpoint, passages.format(**{"from": f"FROM <{PROVENANCE}>"}), **{"default-graph-uri": ONTOLOGY}) == 0
+
+
+def test_relative_iris_resolve_against_the_endpoint(endpoint):
+    r = httpx.post(endpoint, data={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"}, headers={"Accept": "application/n-triples"})
+    assert r.status_code == 200 and r.text.startswith(f"<{endpoint.rsplit('/', 1)[0]}/s> ")
+
+
+@pytest.mark.parametrize("depth", [24, 71, 128])
+def test_valid_deeply_nested_queries_run(endpoint, depth):
+    query = "SELECT * WHERE " + "{ " * (depth - 1) + "{ ?s a <urn:nothing> }" + " }" * (depth - 1)
+    r = httpx.get(endpoint, params={"query": query, "format": "json"})
+    assert r.status_code == 200 and r.json()["results"]["bindings"] == []
+
+
+def test_a_graph_that_cannot_be_written_as_rdf_xml_is_a_406(endpoint):
+    query = "CONSTRUCT { ?s <http://example.org/1> ?o } WHERE { ?s ?p ?o } LIMIT 1"
+    r = httpx.post(endpoint, data={"query": query}, headers={"Accept": "application/rdf+xml"})
+    assert r.status_code == 406 and "text/turtle" in r.text
+
+
+@pytest.mark.parametrize("path", ["/sparql?query=ASK%7B%7D", "/", "/health", "/queries", "/nowhere"])
+def test_every_response_varies_with_accept_and_is_not_sniffed(endpoint, path):
+    r = httpx.get(endpoint.rsplit("/", 1)[0] + path)
+    assert "accept" in r.headers["vary"].lower() and r.headers["x-content-type-options"] == "nosniff"
+    assert "/tmp" not in r.text and "site-packages" not in r.text
+
+
+def test_the_host_check_knows_every_loopback_name_and_nothing_else(endpoint):
+    port = endpoint.split(":")[2].split("/")[0]
+    for host in ("127.0.0.1", "localhost", "[::1]"):
+        assert httpx.get(endpoint.replace("/sparql", "/health"), headers={"Host": f"{host}:{port}"}).status_code == 200
+    for host in ("attacker.example", "127.0.0.1.attacker.example"):
+        assert httpx.get(endpoint.replace("/sparql", "/health"), headers={"Host": host}).status_code == 400
+
+
+def test_the_host_check_holds_for_any_listening_address():
+    from forcegraph.server import ServerSettings, allowed_hosts
+
+    assert allowed_hosts(ServerSettings(host="::1")) == ["127.0.0.1", "::1", "[::1]", "localhost"]
+    assert allowed_hosts(ServerSettings(host="192.0.2.7", allow_hosts=("graph.example",))) == ["192.0.2.7", "graph.example"]

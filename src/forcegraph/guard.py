@@ -166,6 +166,8 @@ def with_caret(message: str, sparql: str) -> str:
     lines = sparql.splitlines()
     if not 1 <= line <= len(lines):
         return message
+    if found.group(1):  # Oxigraph's "error at 4:7" in the words the rest of forcegraph uses
+        message = message.replace(f": {found.group(0)}", f" at line {line}, column {column}", 1)
     text = lines[line - 1]
     pad = "".join("\t" if c == "\t" else " " for c in text[:column - 1])
     return f"{message}\n  {text}\n  {pad}^"
