@@ -381,5 +381,11 @@ def push(store_url, graph_paths, reasoning, quiet):
     click.echo(f"Pushed {sent} quads to {store_url}")
 
 
+from .cli_sources import check as check_command, source_group  # noqa: E402
+
+cli.add_command(source_group)
+cli.add_command(check_command)
+
+
 def main():
     cli()
