@@ -67,7 +67,9 @@ def add(files, kind, title, date_, url, issuer, graph_dir, sources_dir):
     if errors:
         for e in errors:
             click.echo(f"Error: {e}", err=True)
-        _fail(f"nothing was added ({len(errors)} of {len(files)} files cannot be); fix or leave out those files")
+        if len(files) > 1:
+            click.echo(f"Nothing was added: {len(errors)} of {len(files)} files cannot be; fix or leave them out.", err=True)
+        sys.exit(2)
     src.write(plans, Path(sources_dir))
     new = [p for p in plans if not p.duplicate]
     for p in plans:
@@ -121,5 +123,5 @@ def check(graph_dir, sources_dir, candidates_dir, fmt):
         for f in findings:
             counts[f.check] = counts.get(f.check, 0) + 1
         summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "nothing wrong"
-        click.echo(f"{len(findings)} findings: {summary}", err=True)
+        click.echo(f"Findings: {len(findings)} ({summary})", err=True)
     sys.exit(1 if findings else 0)

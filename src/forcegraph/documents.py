@@ -132,17 +132,26 @@ def _read_pdf(path: Path) -> Document:
         with pdfplumber.open(path) as pdf:
             pages = [_page_text(p) for p in pdf.pages]
             title = (pdf.metadata or {}).get("Title")
-    except PDFPasswordIncorrect:
-        raise DocumentError("is encrypted with a password; save an unlocked copy (print to PDF) and add that") from None
-    except Exception as e:  # pdfminer raises many kinds of error for a broken file
-        if "password" in str(e).lower() or "encrypt" in str(e).lower():
-            raise DocumentError("is encrypted; save an unlocked copy (print to PDF) and add that") from None
+    except Exception as e:  # pdfminer raises many kinds of error for a broken file; pdfplumber wraps them
+        if _is_password_error(e, PDFPasswordIncorrect):
+            raise DocumentError("is encrypted with a password; save an unlocked copy (print to PDF) and add that") from None
         raise DocumentError(f"is not a readable PDF ({type(e).__name__}); open it and save it again as PDF") from None
     if not any(p.strip() for p in pages):
         raise DocumentError("has no text layer (a scanned image?); run OCR on it (e.g. ocrmypdf) and add the result")
     # Pages are joined by a line break, not a paragraph break: a paragraph may run on over a page.
     text = "\n".join(p for p in pages if p.strip()).strip() + "\n"
     return Document(text, False, "pdf", {"title": title.strip()} if isinstance(title, str) and title.strip() else {})
+
+
+def _is_password_error(e: BaseException, password_error: type) -> bool:
+    seen = [e]
+    while seen:
+        x = seen.pop()
+        if isinstance(x, password_error) or re.search(r"password|encrypt", type(x).__name__ + str(x), re.I):
+            return True
+        seen += [a for a in getattr(x, "args", ()) if isinstance(a, BaseException)]
+        seen += [c for c in (x.__cause__, x.__context__) if c is not None]
+    return False
 
 
 _PAGE_NUMBER = re.compile(r"^(page\s+)?\d+(\s+of\s+\d+)?$", re.I)

@@ -319,8 +319,7 @@ def plan_all(paths, opts: Options, graph_dir: Path, sources_dir: Path, progress=
         try:
             pl = plan(Path(p), opts, graph_dir, sources_dir, known, taken)
         except IntakeError as e:
-            errors.append(e)
-            progress(f"[{i}/{len(paths)}] {p}: error")
+            errors.append(e)  # told once, with the others, before anything could be written
             continue
         plans.append(pl)
         if pl.duplicate:
