@@ -227,3 +227,13 @@ def test_a_batch_with_one_bad_file_writes_nothing(run_cli, seeded, tmp_path):
     assert "[1/2]" in result.stderr and f"Error: {tmp_path / 'bad' / 'garbage.txt'}: " in result.stderr
     assert "Nothing was added" in result.stderr and "Traceback" not in result.output
     assert files_under(seeded) == before
+
+
+def test_long_runs_of_underscores_split_quickly():
+    """A signature line of underscores (as in corpus 036) once made the markup regex backtrack for ever."""
+    import time
+
+    text = "1 DATED" + "_" * 60 + "2017\n\n" + "_" * 80 + " x\n"
+    start = time.perf_counter()
+    found = split(text)
+    assert time.perf_counter() - start < 1 and found[0].locator == "para 1"

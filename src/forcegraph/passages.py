@@ -20,7 +20,8 @@ class Passage:
     position: int    # character offset of the excerpt in the text
 
 
-_MARKUP = r"(?:\*\*?|__?|</?b>|</?strong>|</?i>|</?em>|\s)*"
+# One character or tag at a time, possessive: "DATED_____…" must not make the regex backtrack for ever.
+_MARKUP = r"(?:[*_\s]|</?(?:b|strong|i|em)>)*+"
 _BULLET = r"[-–•*·▪●◦]"
 _NUMBERED = re.compile(rf"^[ \t]*(?:{_BULLET}[ \t]+)?{_MARKUP}(\d{{1,3}}(?:\.\d{{1,3}})+|\d{{1,3}}\.)\.?(?=[ \t]+\S)[ \t]+")
 _MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+")
