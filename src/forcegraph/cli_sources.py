@@ -86,7 +86,10 @@ def add(files, kind, title, date_, url, issuer, graph_dir, sources_dir):
 @source_group.command("list")
 @click.option("--graph", "graph_dir", default="graph", show_default=True, type=click.Path(file_okay=False))
 def list_(graph_dir):
-    """List the documents the graph holds: IRI and the file that describes it."""
+    """List the documents the graph holds: IRI, the file that describes it, and the start of its sha256.
+
+    Example: forcegraph source list
+    """
     try:
         known = src.scan(Path(graph_dir))
     except src.IntakeError as e:
