@@ -31,34 +31,60 @@ def provenance(seed_kg):
     return described
 
 
+def source_document_classes() -> set[str]:
+    """fg:SourceDocument and every class the ontology makes a subclass of it (fg:Register, fg:WebPage…)."""
+    import rdflib
+
+    onto = rdflib.Graph().parse(REPO / "ontology" / "forcegraph.ttl")
+    root = rdflib.URIRef(FG + "SourceDocument")
+    return {str(c) for c in onto.transitive_subjects(rdflib.RDFS.subClassOf, root)}
+
+
 def of_type(provenance, local):
     return {s: d for s, d in provenance.items() if any(t.value == FG + local for t in d["type"])}
 
 
-def test_every_seed_file_has_documents_with_its_sha256(provenance):
-    docs = {s: d for s, d in provenance.items() if "seedFile" in d}
+def files_of(d) -> list[tuple[str, str]]:
+    """(file under sources/, its recorded sha256) for a document: its seed or source file, and its text file."""
+    original = (d["seedFile"] or d["sourceFile"])[0].value
+    pairs = [(original, d["sha256"][0].value)]
+    if d["textFile"]:
+        pairs.append((d["textFile"][0].value, d["textSha256"][0].value))
+    return pairs
+
+
+def text_of(d) -> str:
+    """The file a document's excerpts are quoted from: the text file when the original is not plain text."""
+    return (d["textFile"] or d["seedFile"] or d["sourceFile"])[0].value
+
+
+def test_every_source_file_has_documents_with_its_sha256(provenance):
+    docs = {s: d for s, d in provenance.items() if "seedFile" in d or "sourceFile" in d}
     assert docs, "no source documents described"
     seen_files = set()
     for doc, d in docs.items():
-        name = d["seedFile"][0].value
-        path = SOURCES / name
-        assert path.is_file(), f"{doc.value}: seed file {name} is not in sources/"
-        assert d["sha256"][0].value == hashlib.sha256(path.read_bytes()).hexdigest(), f"{doc.value}: sha256 differs from {name}"
-        seen_files.add(name)
-    assert seen_files == {p.name for p in SOURCES.glob("*.txt")}, "every seed file yields at least one document"
+        for name, sha in files_of(d):
+            path = SOURCES / name
+            assert path.is_file(), f"{doc.value}: file {name} is not in sources/"
+            assert sha == hashlib.sha256(path.read_bytes()).hexdigest(), f"{doc.value}: sha256 differs from {name}"
+            seen_files.add(name)
+    on_disk = {p.relative_to(SOURCES).as_posix() for p in SOURCES.rglob("*")
+               if p.is_file() and not p.name.startswith(("README", "."))}
+    assert on_disk - seen_files == set(), "every file in sources/ yields at least one document"
 
 
 def test_every_excerpt_is_verbatim_in_its_document(provenance):
-    texts = {p.name: normalise(p.read_text(encoding="utf-8")) for p in SOURCES.glob("*.txt")}
+    texts = {}
     passages = {s: d for s, d in provenance.items() if "excerpt" in d}
     assert len(passages) > 100
     missing = []
     for passage, d in passages.items():
-        doc = d["document"][0]
-        seed = provenance[doc]["seedFile"][0].value
+        name = text_of(provenance[d["document"][0]])
+        if name not in texts:
+            texts[name] = normalise((SOURCES / name).read_text(encoding="utf-8"))
         excerpt = normalise(d["excerpt"][0].value)
-        if excerpt not in texts[seed]:
-            missing.append(f"{passage.value}: {excerpt!r} not in {seed}")
+        if excerpt not in texts[name]:
+            missing.append(f"{passage.value}: {excerpt!r} not in {name}")
     assert missing == []
 
 
@@ -81,7 +107,7 @@ def test_external_sources_cite_a_public_url_and_date(provenance):
 
 
 def test_provenance_graph_only_describes_sources(provenance):
-    kinds = {FG + k for k in ("Passage", "ExternalSource", "SourceDocument", "DecisionRecord", "Report", "AgreementText")}
+    kinds = {FG + k for k in ("Passage", "ExternalSource")} | source_document_classes()
     odd = [s.value for s, d in provenance.items() if not {t.value for t in d["type"]} & kinds]
     assert odd == []
 

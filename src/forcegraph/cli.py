@@ -433,6 +433,12 @@ def push_command(store_url, graph_paths, reasoning, quiet):
     click.echo(f"Pushed {sent} quads to {store_url}")
 
 
+from .cli_sources import check as check_command, source_group  # noqa: E402
+
+cli.add_command(source_group)
+cli.add_command(check_command)
+
+
 # Set by the `forcegraph` program only: a test that runs the commands inside its own process
 # (click's CliRunner) must keep its network.
 _confine_local_queries = False

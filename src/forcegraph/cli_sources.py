@@ -1,0 +1,130 @@
+"""`forcegraph source add|list` and `forcegraph check`: bringing a document in, and the curation lint.
+
+Exit codes as everywhere: 0 done (or clean), 1 the check found something, 2 bad input (nothing written)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from . import sources as src
+from .check import CheckError, check as run_check
+
+
+def _fail(message: str, code: int = 2):
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def _iso(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; expected YYYY-MM-DD, e.g. 2019-03-13") from None
+
+
+@click.group("source")
+def source_group():
+    """Bring source documents in: keep the original under sources/, register it and its passages."""
+
+
+@source_group.command("add")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--kind", type=click.Choice(list(src.KINDS)), help="What the document is (guessed from its text if left out).")
+@click.option("--title", help="The document's title (guessed if left out).")
+@click.option("--date", "date_", callback=_iso, metavar="YYYY-MM-DD", help="The date the document gives itself.")
+@click.option("--url", help="Where the document was published.")
+@click.option("--issuer", metavar="NAME-or-IRI", help="Who issued it: a name the graph knows (e.g. an acronym) or an IRI.")
+@click.option("--graph", "graph_dir", default="graph", show_default=True, type=click.Path(file_okay=False),
+              help="The graph folder; the document is written to GRAPH/documents/.")
+@click.option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
+              help="The folder that keeps originals (and their extracted text).")
+def add(files, kind, title, date_, url, issuer, graph_dir, sources_dir):
+    """Add documents (.txt, .md, .html, .pdf, .docx): keep each original under SOURCES with its
+    SHA-256, keep the text read from it, split it into passages as its authors numbered them, and
+    write GRAPH/documents/SLUG.trig. Title, date, issuer and kind not given are guessed from the
+    text and marked fg:guessed for you to confirm. If any file cannot be added, nothing is written.
+
+    \b
+    Examples:
+      forcegraph source add ~/Downloads/decision-2019-07.pdf --kind decision-record --issuer "Kent PCC"
+      forcegraph source add ../shared/corpus/*.txt
+    """
+    if len(files) > 1 and (title or date_ or url):
+        _fail("--title, --date and --url describe one document; add files one by one to give them")
+    opts = src.Options(kind=kind, title=title, date=date_, url=url, issuer=issuer)
+    try:
+        plans, errors = src.plan_all(list(files), opts, Path(graph_dir), Path(sources_dir),
+                                     progress=lambda m: click.echo(m, err=True))
+    except src.IntakeError as e:
+        _fail(str(e))
+    if errors:
+        for e in errors:
+            click.echo(f"Error: {e}", err=True)
+        if len(files) > 1:
+            click.echo(f"Nothing was added: {len(errors)} of {len(files)} files cannot be; fix or leave them out.", err=True)
+        sys.exit(2)
+    src.write(plans, Path(sources_dir))
+    new = [p for p in plans if not p.duplicate]
+    for p in plans:
+        if p.duplicate:
+            click.echo(f"{p.source}: already added as <{p.duplicate[0]}> ({p.duplicate[1]})")
+        else:
+            text = f", text in {Path(sources_dir) / p.text_rel}" if p.text_rel else ""
+            click.echo(f"{p.source}: added <{p.iri}> with {p.passages} passages → {p.trig_path}{text}")
+    click.echo(f"Added {len(new)} documents ({sum(p.passages for p in new)} passages); "
+               f"{len(plans) - len(new)} already there. Next: confirm what is marked fg:guessed, then "
+               "forcegraph check.")
+
+
+@source_group.command("list")
+@click.option("--graph", "graph_dir", default="graph", show_default=True, type=click.Path(file_okay=False))
+def list_(graph_dir):
+    """List the documents the graph holds: IRI, the file that describes it, and the start of its sha256.
+
+    Example: forcegraph source list
+    """
+    try:
+        known = src.scan(Path(graph_dir))
+    except src.IntakeError as e:
+        _fail(str(e))
+    for sha, (iri, f) in sorted(known.by_sha.items(), key=lambda kv: kv[1]):
+        click.echo(f"{iri}\t{f}\t{sha[:12]}")
+
+
+@click.command("check")
+@click.option("--graph", "graph_dir", default="graph", show_default=True, type=click.Path(file_okay=False))
+@click.option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False))
+@click.option("--candidates", "candidates_dir", type=click.Path(file_okay=False),
+              help="Folder of candidate facts to count those still to review [default: candidates beside GRAPH].")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def check(graph_dir, sources_dir, candidates_dir, fmt):
+    """Check the curation rules: excerpts verbatim in their source text, every SHA-256, every fact
+    inside a passage (or reference) graph, candidates still to review, two entities sharing a label
+    with nothing linking them, documents that state no facts. Prints FILE:LINE: what is wrong.
+    Exits 0 when clean, 1 when something is found, 2 when the input cannot be read.
+
+    Example: forcegraph check --format json
+    """
+    candidates_dir = Path(candidates_dir) if candidates_dir else Path(graph_dir).resolve().parent / "candidates"
+    try:
+        findings = run_check(graph_dir, sources_dir, candidates_dir)
+    except CheckError as e:
+        _fail(str(e))
+    if fmt == "json":
+        click.echo(json.dumps({"findings": [f.__dict__ for f in findings], "count": len(findings)}, indent=2))
+    else:
+        for f in findings:
+            click.echo(str(f))
+        counts = {}
+        for f in findings:
+            counts[f.check] = counts.get(f.check, 0) + 1
+        summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "nothing wrong"
+        click.echo(f"Findings: {len(findings)} ({summary})", err=True)
+    sys.exit(1 if findings else 0)
