@@ -381,5 +381,11 @@ def push(store_url, graph_paths, reasoning, quiet):
     click.echo(f"Pushed {sent} quads to {store_url}")
 
 
+from .cli_review import candidates_cmd, review_group  # noqa: E402
+
+cli.add_command(candidates_cmd)
+cli.add_command(review_group)
+
+
 def main():
     cli()
