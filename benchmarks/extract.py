@@ -109,11 +109,11 @@ def measure(kg, docs, examples: int):
         print("\nExamples of misses (document: what the curated graph holds that the extractor did not propose):")
         for kind in KINDS:
             for slug, x in misses[kind][:examples]:
-                print(f"- {kind}, {slug}: {' '.join(short(t) for t in x)}")
+                print(f"- {kind}, {slug}: {' '.join(short(t) for t in (x if isinstance(x, tuple) else (x,)))}")
         print("\nExamples of proposals not in the curated graph:")
         for kind in KINDS:
             for slug, x in wrong[kind][:examples]:
-                print(f"- {kind}, {slug}: {' '.join(short(t) for t in x)}")
+                print(f"- {kind}, {slug}: {' '.join(short(t) for t in (x if isinstance(x, tuple) else (x,)))}")
 
 
 def time_cli(graph: Path, slug: str) -> float:

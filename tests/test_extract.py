@@ -12,9 +12,6 @@ import forcegraph
 from forcegraph.extract import Knowledge, extract, find_dates, find_document, find_mentions
 from forcegraph.vocab import FG, ID
 
-REPO_GRAPH = "graph"
-
-
 @pytest.fixture(scope="module")
 def kg(repo):
     return forcegraph.load([repo / "graph"])
@@ -51,7 +48,6 @@ def test_a_seed_report_yields_its_mentions_dates_and_money(kg):
     mentioned = {c.s for c in found if c.kind == "mention"}
     for force in ("bedfordshire", "cambridgeshire", "essex", "hertfordshire", "kent", "norfolk", "suffolk"):
         assert ID[f"force/{force}"] in mentioned
-    agreement = doc_agreement = None
     dates = {(c.p, c.o) for c in found if c.kind == "date"}
     assert (FG.inForceDate, Literal("2015-10-22", datatype=XSD.date)) in dates
     assert (FG.reviewDate, Literal("2016-10-21", datatype=XSD.date)) in dates
@@ -64,7 +60,6 @@ def test_a_seed_report_yields_its_mentions_dates_and_money(kg):
         assert c.evidence and c.method and 0 < c.confidence <= 1
         assert c.passage in {p.iri for p in doc.passages}
         assert c.evidence in " ".join(p.excerpt for p in doc.passages) or c.kind in ("money", "date")
-    del agreement, doc_agreement
 
 
 def test_a_decision_record_yields_its_decision_and_date(kg):
