@@ -69,7 +69,10 @@ def review_group():
 @click.option("--status", type=click.Choice(STATUSES), default="proposed", show_default=True)
 @_paths
 def review_list(document, status, graph, candidates_dir, sources):
-    """List candidates: id, kind, confidence, the proposed fact and the words it rests on."""
+    """List candidates: id, kind, confidence, the proposed fact and the words it rests on.
+
+    Example: forcegraph review list cpcc-2019-007
+    """
     try:
         found = _project(graph, candidates_dir, sources).all_candidates(status)
     except CandidateError as e:
@@ -95,7 +98,10 @@ def _decide(action, ids, value, graph, candidates_dir, sources):
 @click.argument("ids", nargs=-1, required=True)
 @_paths
 def review_accept(ids, graph, candidates_dir, sources):
-    """Accept candidates: their facts go into the document's passage graphs under graph/."""
+    """Accept candidates: their facts go into the document's passage graphs under graph/.
+
+    Example: forcegraph review accept cpcc-2019-007/4 cpcc-2019-007/5
+    """
     _decide("accept", ids, None, graph, candidates_dir, sources)
 
 
@@ -103,7 +109,10 @@ def review_accept(ids, graph, candidates_dir, sources):
 @click.argument("ids", nargs=-1, required=True)
 @_paths
 def review_reject(ids, graph, candidates_dir, sources):
-    """Reject candidates; they are remembered and never proposed again."""
+    """Reject candidates; they are remembered and never proposed again.
+
+    Example: forcegraph review reject cpcc-2019-007/7
+    """
     _decide("reject", ids, None, graph, candidates_dir, sources)
 
 
@@ -123,7 +132,10 @@ def review_edit(id_, value, graph, candidates_dir, sources):
 @click.option("--port", default=8010, show_default=True, type=click.IntRange(1, 65535))
 @_paths
 def review_serve(port, graph, candidates_dir, sources):
-    """A local review page at http://127.0.0.1:PORT/ (this machine only)."""
+    """A local review page at http://127.0.0.1:PORT/ (this machine only).
+
+    Example: forcegraph review serve --port 8010
+    """
     from .review import serve
 
     click.echo(f"Review page: http://127.0.0.1:{port}/", err=True)
