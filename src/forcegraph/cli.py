@@ -438,6 +438,11 @@ from .cli_sources import check as check_command, source_group  # noqa: E402
 cli.add_command(source_group)
 cli.add_command(check_command)
 
+from .cli_review import candidates_cmd, review_group  # noqa: E402
+
+cli.add_command(candidates_cmd)
+cli.add_command(review_group)
+
 
 # Set by the `forcegraph` program only: a test that runs the commands inside its own process
 # (click's CliRunner) must keep its network.

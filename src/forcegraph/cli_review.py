@@ -1,0 +1,142 @@
+"""Click commands for candidate facts: `forcegraph candidates` and `forcegraph review …`."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+
+import click
+
+from .candidates import STATUSES, CandidateError, label_of
+from .load import LoadError
+
+
+def _fail(message: str):
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
+
+
+def _paths(f):
+    f = click.option("--sources", default="sources", show_default=True, type=click.Path(file_okay=False),
+                     help="Folder of source texts.")(f)
+    f = click.option("--candidates", "candidates_dir", default="candidates", show_default=True,
+                     type=click.Path(file_okay=False), help="Folder of candidate files (outside graph/).")(f)
+    return click.option("--graph", "graph", default="graph", show_default=True, type=click.Path(file_okay=False),
+                        help="Folder of the graph's TriG files.")(f)
+
+
+def _project(graph, candidates_dir, sources):
+    from .review import Project
+
+    return Project(graph, candidates_dir, sources)
+
+
+@click.command("candidates")
+@click.argument("documents", nargs=-1)
+@click.option("--all-new", is_flag=True, help="Every document with neither candidates nor facts yet.")
+@_paths
+def candidates_cmd(documents, all_new, graph, candidates_dir, sources):
+    """Propose candidate facts for documents (IRI or slug) into candidates/{slug}.trig.
+
+    Rejected and accepted candidates are kept, so running it again never proposes them again.
+
+    Example: forcegraph candidates cpcc-2019-007
+    """
+    from .review import run_extractor
+
+    if not documents and not all_new:
+        _fail("name at least one document (IRI or slug), or give --all-new")
+    try:
+        done = 0
+        for doc, new, everything, path in run_extractor(_project(graph, candidates_dir, sources), documents, all_new):
+            done += 1
+            waiting = Counter(c.kind for c in everything if c.status == "proposed")
+            kinds = ", ".join(f"{k} {n}" for k, n in sorted(waiting.items())) or "none"
+            click.echo(f"{doc.slug}: {len(new)} new, {sum(waiting.values())} to review ({kinds}) -> {path}")
+        if not done:
+            click.echo("No documents to propose candidates for.", err=True)
+    except (CandidateError, LoadError) as e:
+        _fail(str(e))
+
+
+@click.group("review")
+def review_group():
+    """Accept, edit or reject candidate facts (see docs/curation.md)."""
+
+
+@review_group.command("list")
+@click.argument("document", required=False)
+@click.option("--status", type=click.Choice(STATUSES), default="proposed", show_default=True)
+@_paths
+def review_list(document, status, graph, candidates_dir, sources):
+    """List candidates: id, kind, confidence, the proposed fact and the words it rests on.
+
+    Example: forcegraph review list cpcc-2019-007
+    """
+    try:
+        found = _project(graph, candidates_dir, sources).all_candidates(status)
+    except CandidateError as e:
+        _fail(str(e))
+    for slug, c in found:
+        if document in (None, slug):
+            click.echo(f"{slug}/{c.n}\t{c.kind}\t{c.confidence:.2f}\t{label_of(c)}\t“{c.evidence}”")
+
+
+def _decide(action, ids, value, graph, candidates_dir, sources):
+    from .review import decide
+
+    project = _project(graph, candidates_dir, sources)
+    try:
+        for ref in ids:
+            c = decide(project, ref, action, value)
+            click.echo(f"{ref}: {c.status} ({label_of(c)})")
+    except (CandidateError, LoadError) as e:
+        _fail(str(e))
+
+
+@review_group.command("accept")
+@click.argument("ids", nargs=-1, required=True)
+@_paths
+def review_accept(ids, graph, candidates_dir, sources):
+    """Accept candidates: their facts go into the document's passage graphs under graph/.
+
+    Example: forcegraph review accept cpcc-2019-007/4 cpcc-2019-007/5
+    """
+    _decide("accept", ids, None, graph, candidates_dir, sources)
+
+
+@review_group.command("reject")
+@click.argument("ids", nargs=-1, required=True)
+@_paths
+def review_reject(ids, graph, candidates_dir, sources):
+    """Reject candidates; they are remembered and never proposed again.
+
+    Example: forcegraph review reject cpcc-2019-007/7
+    """
+    _decide("reject", ids, None, graph, candidates_dir, sources)
+
+
+@review_group.command("edit")
+@click.argument("id_")
+@click.argument("value")
+@_paths
+def review_edit(id_, value, graph, candidates_dir, sources):
+    """Change a candidate's object (a date, an amount, an IRI or KIND/SLUG), then accept it.
+
+    Example: forcegraph review edit cpcc-2019-007/12 2021-03-31
+    """
+    _decide("edit", [id_], value, graph, candidates_dir, sources)
+
+
+@review_group.command("serve")
+@click.option("--port", default=8010, show_default=True, type=click.IntRange(1, 65535))
+@_paths
+def review_serve(port, graph, candidates_dir, sources):
+    """A local review page at http://127.0.0.1:PORT/ (this machine only).
+
+    Example: forcegraph review serve --port 8010
+    """
+    from .review import serve
+
+    click.echo(f"Review page: http://127.0.0.1:{port}/", err=True)
+    serve(_project(graph, candidates_dir, sources), port)
