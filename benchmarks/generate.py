@@ -175,10 +175,23 @@ class Document:
         self.out += head + self.meta
 
 
+# The generator scales the seed graph (seeds/ and reference/), whose every agreement names its
+# parties; documents brought in later are not its template.
+_NOT_TEMPLATE = ("corpus", "documents")
+
+
+def _base_files(base: Path) -> list[Path]:
+    return [f for f in sorted(base.rglob("*.trig")) if not _outside_template(f, base)]
+
+
+def _outside_template(f: Path, base: Path) -> bool:
+    return any(part in _NOT_TEMPLATE for part in f.relative_to(base).parts)
+
+
 def national_registry(base: Path) -> list[Force]:
     """The nation's forces with a chief officer and a policing body, from the real reference data."""
     store = ox.Store()
-    for f in sorted(base.rglob("*.trig")):
+    for f in _base_files(base):
         store.bulk_load(path=str(f), format=ox.RdfFormat.TRIG)
     rows = store.query(
         """PREFIX fg: <https://w3id.org/forcegraph/ontology#>
@@ -474,12 +487,12 @@ class Generator:
 def generate(out: Path, triples: int, seed: int = 7, base: Path = REPO / "graph") -> int:
     """Write the base graph and synthetic documents into `out` (replaced); return the quad count."""
     base_store = ox.Store()
-    for f in sorted(base.rglob("*.trig")):
+    for f in _base_files(base):
         base_store.bulk_load(path=str(f), format=ox.RdfFormat.TRIG)
     gen = Generator(national_registry(base), seed)
     if out.exists():
         shutil.rmtree(out)
-    shutil.copytree(base, out / "base")
+    shutil.copytree(base, out / "base", ignore=lambda folder, names: [n for n in names if n in _NOT_TEMPLATE])
     total, files = len(base_store), 0
     while total < triples:
         start = len(gen.quads)

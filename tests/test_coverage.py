@@ -41,6 +41,6 @@ def test_every_seed_graph_file_has_a_coverage_file():
 
 
 @pytest.mark.parametrize("pattern", list(_blocks()))
-def test_document_yields_fact(seed_kg, pattern):
-    result = run_sparql(seed_kg, PREFIXES + "ASK {\n" + pattern + "\n}")
+def test_document_yields_fact(full_kg, pattern):
+    result = run_sparql(full_kg, PREFIXES + "ASK {\n" + pattern + "\n}")
     assert result.boolean, f"fact missing from the graph:\n{pattern}"

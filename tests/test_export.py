@@ -36,7 +36,7 @@ RDFLIB_FORMAT = {"turtle": "turtle", "trig": "trig", "jsonld": "json-ld", "nt": 
 
 # Written for this test, independent of the patterns in profiles/partner.yaml.
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE = re.compile(r"(?<![\w.])(?:\+44|0)\s?\(?\d(?:[\s()-]?\d){8,10}(?![\w])")
+PHONE = re.compile(r"(?<![\w.-])(?:\+44|0)\s?\(?\d(?:[\s()-]?\d){8,10}(?![\w])")
 
 
 @pytest.fixture(scope="module")

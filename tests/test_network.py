@@ -15,6 +15,7 @@ import pytest
 
 from forcegraph import network
 from forcegraph.query import run
+from conftest import SEED_ARGS
 
 ID = "https://w3id.org/forcegraph/id/"
 F = lambda slug: ID + "force/" + slug  # noqa: E731
@@ -204,7 +205,7 @@ def test_every_edge_names_its_passages(seed_kg):
 
 
 def test_metrics_csv_from_the_cli(run_cli, repo):
-    result = run_cli("network", "metrics", "--as-of", "2016-06-01", "--format", "csv", "--graph", repo / "graph")
+    result = run_cli("network", "metrics", "--as-of", "2016-06-01", "--format", "csv", *SEED_ARGS)
     assert result.exit_code == 0, result.output
     rows = {slug(r["force"]): r for r in csv.DictReader(io.StringIO(result.stdout))}
     assert rows["thames-valley"]["betweenness"] == "0.327273"  # 18/55, worked out above
@@ -214,18 +215,18 @@ def test_metrics_csv_from_the_cli(run_cli, repo):
 
 
 def test_metrics_table_and_json(run_cli, repo):
-    table = run_cli("network", "metrics", "--graph", repo / "graph")
+    table = run_cli("network", "metrics", *SEED_ARGS)
     assert table.exit_code == 0
     assert "Forces as of all dates (13)" in table.stdout and "Who leads what (25)" in table.stdout
-    data = json.loads(run_cli("network", "metrics", "--as-of", "2019-05-01", "--format", "json", "--graph", repo / "graph").stdout)
+    data = json.loads(run_cli("network", "metrics", "--as-of", "2019-05-01", "--format", "json", *SEED_ARGS).stdout)
     assert data["as_of"] == "2019-05-01"
     assert {c["size"] for c in data["communities"]} and sum(c["size"] for c in data["communities"]) == 13
-    leads = run_cli("network", "metrics", "--format", "csv", "--table", "leads", "--graph", repo / "graph")
+    leads = run_cli("network", "metrics", "--format", "csv", "--table", "leads", *SEED_ARGS)
     assert leads.stdout.splitlines()[0].startswith("thing,label,kind,")
 
 
 def test_a_bad_date_is_refused(run_cli, repo):
-    result = run_cli("network", "metrics", "--as-of", "2019-02-30", "--graph", repo / "graph")
+    result = run_cli("network", "metrics", "--as-of", "2019-02-30", *SEED_ARGS)
     assert result.exit_code == 2
     assert "'2019-02-30' is not a date; expected YYYY-MM-DD" in result.output
 
@@ -253,7 +254,7 @@ def drawn(tmp_path_factory, repo):
 
     out = tmp_path_factory.mktemp("network") / "out"
     result = CliRunner().invoke(cli, ["network", "draw", "--as-of", AS_OF.isoformat(), "--out", str(out),
-                                      "--graph", str(repo / "graph"), "--quiet"], catch_exceptions=False)
+                                      *map(str, SEED_ARGS), "--quiet"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return out
 

@@ -13,6 +13,7 @@ import pytest
 import forcegraph
 from forcegraph import library
 from forcegraph.query import QueryError, read_answer, run
+from conftest import SEED_ARGS
 
 ID = "https://w3id.org/forcegraph/id/"
 SEVEN = {"bedfordshire", "cambridgeshire", "essex", "hertfordshire", "kent", "norfolk", "suffolk"}
@@ -42,7 +43,7 @@ def test_every_query_has_a_header_with_title_description_and_example():
 def test_every_example_runs_through_the_cli_and_answers(name, run_cli, repo):
     """The example in each header is a real command: it runs and gives at least one row."""
     args = shlex.split(library.get(name).example)[1:]  # drop the program name
-    result = run_cli(*args, "--graph", repo / "graph", "--format", "json")
+    result = run_cli(*args, *SEED_ARGS, "--format", "json")
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
     assert answer["results"]["bindings"], f"{name}: its example gave no rows"
@@ -220,7 +221,7 @@ def test_hostile_string_is_a_plain_value(seed_kg):
 
 
 def test_hostile_force_name_is_an_unknown_force(seed_kg, run_cli, repo):
-    result = run_cli("query", "who-leads-what", "--param", f"force={HOSTILE}", "--graph", repo / "graph")
+    result = run_cli("query", "who-leads-what", "--param", f"force={HOSTILE}", *SEED_ARGS)
     assert result.exit_code == 2
     assert "no force is called" in result.stderr
     with pytest.raises(QueryError, match="no force is called"):
@@ -252,7 +253,7 @@ def test_force_resolves_by_label_alt_label_and_id(seed_kg):
 
 
 def test_json_and_xml_are_w3c_result_formats(run_cli, repo):
-    args = ("query", "services-by-area", "--graph", repo / "graph")
+    args = ("query", "services-by-area", *SEED_ARGS)
     answer = json.loads(run_cli(*args, "--format", "json").stdout)
     assert "serviceLabel" in answer["head"]["vars"]
     first = answer["results"]["bindings"][0]
@@ -264,7 +265,7 @@ def test_json_and_xml_are_w3c_result_formats(run_cli, repo):
 
 
 def test_csv_tsv_and_table(run_cli, repo):
-    args = ("query", "money-by-year", "--graph", repo / "graph")
+    args = ("query", "money-by-year", *SEED_ARGS)
     rows = list(csv.DictReader(io.StringIO(run_cli(*args, "--format", "csv").stdout)))
     assert any(r["financialYear"] == "2017/18" and r["amountGBP"] == "37280000" for r in rows)
     tsv = run_cli(*args, "--format", "tsv").stdout.splitlines()
@@ -278,14 +279,14 @@ def test_construct_gives_turtle_and_own_sparql_runs(run_cli, repo, tmp_path):
     q = tmp_path / "mine.rq"
     q.write_text("PREFIX fg: <https://w3id.org/forcegraph/ontology#>\n"
                  "CONSTRUCT { ?f fg:forceId ?id } WHERE { ?f fg:forceId ?id }")
-    out = run_cli("query", "--file", q, "--graph", repo / "graph").stdout
+    out = run_cli("query", "--file", q, *SEED_ARGS).stdout
     assert "@prefix fg:" in out and '"btp"' in out
-    ask = run_cli("query", "--sparql", "ASK { ?s ?p ?o }", "--graph", repo / "graph", "--format", "json")
+    ask = run_cli("query", "--sparql", "ASK { ?s ?p ?o }", *SEED_ARGS, "--format", "json")
     assert json.loads(ask.stdout)["boolean"] is True
 
 
 def test_bad_sparql_is_a_clear_error(run_cli, repo):
-    result = run_cli("query", "--sparql", "SELECT ?x WHERE { ?x ", "--graph", repo / "graph")
+    result = run_cli("query", "--sparql", "SELECT ?x WHERE { ?x ", *SEED_ARGS)
     assert result.exit_code == 2 and "SPARQL syntax error" in result.stderr
 
 

@@ -25,6 +25,7 @@ from forcegraph.binding import with_values
 from forcegraph.remote import RemoteStore
 
 from test_engines import comparable
+from conftest import SEED_ARGS
 
 OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
 QUERIES = sorted(library.library())
@@ -131,7 +132,7 @@ def test_values_blocks_bind_the_parameter_in_every_group_that_uses_it():
 
 def test_cli_queries_the_server(remote, server, run_cli):
     args = ["query", "who-leads-what", "--param", "force=Bedfordshire", "--format", "csv"]
-    here, there = run_cli(*args), run_cli(*args, "--store", server)
+    here, there = run_cli(*args, *SEED_ARGS), run_cli(*args, "--store", server)
     assert there.exit_code == 0, there.output
     assert there.output == here.output and "Bedfordshire" in there.output
 
@@ -143,7 +144,7 @@ def test_cli_refuses_service_before_the_server_sees_it(remote, server, run_cli):
 
 
 def test_cli_push_loads_the_server(server, run_cli, seed_kg, repo):
-    result = run_cli("push", "--store", server, "--graph", repo / "graph", "--quiet")
+    result = run_cli("push", "--store", server, *SEED_ARGS, "--quiet")
     assert result.exit_code == 0, result.output
     assert f"Pushed {len(seed_kg.store)} quads" in result.output
 

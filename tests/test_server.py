@@ -28,6 +28,7 @@ import forcegraph
 from forcegraph import library
 from forcegraph.output import render
 from forcegraph.query import run, run_sparql
+from conftest import SEED_ARGS
 
 REPO = Path(__file__).resolve().parents[1]
 # The server runs the same forcegraph as the tests: the checkout's src/ or the installed package.
@@ -72,7 +73,7 @@ def running_server(folder: Path, *options):
     log_path = folder / "server.log"
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "forcegraph", "serve", "--graph", str(REPO / "graph"), "--port", str(port),
+            [sys.executable, "-m", "forcegraph", "serve", *map(str, SEED_ARGS), "--port", str(port),
              "--no-access-log", *map(str, options)],
             stdout=log, stderr=subprocess.STDOUT, cwd=folder, env={**os.environ, "PYTHONPATH": PACKAGE_ROOT},
         )

@@ -45,6 +45,10 @@ def check_writable(place: Path) -> None:
             raise _cannot_write(Path(place), e) from None
 
 
+def write_text(path: Path, text: str) -> None:
+    write_bytes(path, text.encode("utf-8"))
+
+
 def write_bytes(path: Path, data: bytes) -> None:
     """Write `data` to `path` with the mode a new file gets under the umask. A symlink is written
     through (its target is replaced, the link kept), as `>` in a shell would."""
