@@ -1,3 +1,7 @@
+import os
+import shutil
+import signal
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -68,3 +72,22 @@ def browser():
     driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
     yield driver
     driver.quit()
+
+
+@pytest.fixture()
+def project_copy(tmp_path):
+    """A copy of the real graph/ and sources/ to change (never the repository's own)."""
+    shutil.copytree(REPO / "graph", tmp_path / "graph")
+    shutil.copytree(REPO / "sources", tmp_path / "sources")
+    return tmp_path
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Stop a server the test started, by its PID: SIGTERM, then SIGKILL if it lingers."""
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()

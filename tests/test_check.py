@@ -2,7 +2,6 @@
 something is, 0 when nothing is, and 2 when it cannot read its input."""
 
 import json
-import shutil
 
 import pytest
 
@@ -13,10 +12,8 @@ EXCERPT = "To extend the original agreement made in 2016"
 
 
 @pytest.fixture()
-def copy(tmp_path):
-    shutil.copytree(REPO / "graph", tmp_path / "graph")
-    shutil.copytree(REPO / "sources", tmp_path / "sources")
-    return tmp_path
+def copy(project_copy):
+    return project_copy
 
 
 def check(run_cli, root, *extra):

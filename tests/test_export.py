@@ -20,6 +20,8 @@ from forcegraph.resources import context_dir
 from forcegraph.terms import to_rdflib
 from forcegraph.vocab import CONFLICTS_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 
+from conftest import SEED_ARGS
+
 REPO = Path(__file__).resolve().parents[1]
 ID = "https://w3id.org/forcegraph/id/"
 FG = Namespace("https://w3id.org/forcegraph/ontology#")
@@ -315,7 +317,7 @@ def test_provenance_as_plain_triples_names_the_passage_of_every_fact(seed_kg, re
 
 def test_cli_writes_the_partner_export_atomically_as_the_library_makes_it(run_cli, seed_kg, report, tmp_path):
     out = tmp_path / "out"
-    done = run_cli("export", "--profile", "partner", "--output", out / "forcegraph-partner.ttl")
+    done = run_cli("export", *SEED_ARGS, "--profile", "partner", "--output", out / "forcegraph-partner.ttl")
     assert done.exit_code == 0, done.stderr
     assert re.search(r"Exported \d+ triples \(turtle, partner profile\); \d+ triples left out, \d+ texts redacted "
                      r"to .*forcegraph-partner\.ttl", done.stderr)

@@ -60,11 +60,9 @@ def project(tmp_path):
 
 
 @pytest.fixture()
-def seeded(tmp_path):
+def seeded(project_copy):
     """A copy of the real graph and sources."""
-    shutil.copytree(REPO / "graph", tmp_path / "graph")
-    shutil.copytree(REPO / "sources", tmp_path / "sources")
-    return tmp_path
+    return project_copy
 
 
 def add(run_cli, project, *args):

@@ -22,10 +22,10 @@ def normalise(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def provenance(seed_kg):
+def provenance(full_kg):
     """subject -> predicate local name -> values, for the provenance graph."""
     described = defaultdict(lambda: defaultdict(list))
-    for q in seed_kg.store.quads_for_pattern(None, None, None, ox.NamedNode(str(PROVENANCE_GRAPH))):
+    for q in full_kg.store.quads_for_pattern(None, None, None, ox.NamedNode(str(PROVENANCE_GRAPH))):
         key = q.predicate.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
         described[q.subject][key].append(q.object)
     return described
@@ -88,13 +88,13 @@ def test_every_excerpt_is_verbatim_in_its_document(provenance):
     assert missing == []
 
 
-def test_no_fact_outside_a_passage_or_external_source_graph(seed_kg, provenance):
+def test_no_fact_outside_a_passage_or_external_source_graph(full_kg, provenance):
     passages = set(of_type(provenance, "Passage"))
     external = set(of_type(provenance, "ExternalSource"))
     special = {ox.NamedNode(str(g)) for g in (PROVENANCE_GRAPH, CONFLICTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH)}
-    in_default = list(seed_kg.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    in_default = list(full_kg.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     assert in_default == [], "facts in the default graph have no source"
-    stray = sorted(g.value for g in seed_kg.store.named_graphs() if g not in special and g not in passages | external)
+    stray = sorted(g.value for g in full_kg.store.named_graphs() if g not in special and g not in passages | external)
     assert stray == [], "named graphs that are neither a described passage nor an external source"
 
 
@@ -112,14 +112,14 @@ def test_provenance_graph_only_describes_sources(provenance):
     assert odd == []
 
 
-def test_conflicts_graph_holds_only_conflict_records(seed_kg):
-    subjects = {q.subject for q in seed_kg.store.quads_for_pattern(None, None, None, ox.NamedNode(str(CONFLICTS_GRAPH)))}
+def test_conflicts_graph_holds_only_conflict_records(full_kg):
+    subjects = {q.subject for q in full_kg.store.quads_for_pattern(None, None, None, ox.NamedNode(str(CONFLICTS_GRAPH)))}
     conflict = ox.NamedNode(FG + "Conflict")
     assert subjects, "the seeds disagree in places; conflicts must be recorded"
-    assert all(ox.Quad(s, TYPE, conflict, ox.NamedNode(str(CONFLICTS_GRAPH))) in seed_kg.store for s in subjects)
+    assert all(ox.Quad(s, TYPE, conflict, ox.NamedNode(str(CONFLICTS_GRAPH))) in full_kg.store for s in subjects)
 
 
-def test_no_blank_nodes_in_the_data(seed_kg):
-    blank = [q for q in seed_kg.quads(facts=True, provenance=True, conflicts=True)
+def test_no_blank_nodes_in_the_data(full_kg):
+    blank = [q for q in full_kg.quads(facts=True, provenance=True, conflicts=True)
              if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)]
     assert blank == [], "every node needs an IRI so partners can link to it"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from forcegraph import candidates as store
 from test_server import PACKAGE_ROOT, REPO, free_port
+from conftest import stop
 
 DOC = "cpcc-2019-007"
 
@@ -47,13 +47,7 @@ def review_server(tmp_path):
             time.sleep(0.1)
         yield base, tmp_path
     finally:
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.kill(proc.pid, signal.SIGKILL)
-                proc.wait()
+        stop(proc)
         log.close()
 
 

@@ -16,7 +16,6 @@ import time
 import httpx
 import pytest
 
-import forcegraph
 from forcegraph.guard import Refused, check
 from forcegraph.query import QueryError, run_sparql
 from forcegraph.remote import RemoteStore

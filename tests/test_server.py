@@ -28,7 +28,7 @@ import forcegraph
 from forcegraph import library
 from forcegraph.output import render
 from forcegraph.query import run, run_sparql
-from conftest import SEED_ARGS
+from conftest import SEED_ARGS, stop
 
 REPO = Path(__file__).resolve().parents[1]
 # The server runs the same forcegraph as the tests: the checkout's src/ or the installed package.
@@ -91,13 +91,7 @@ def running_server(folder: Path, *options):
             time.sleep(0.1)
         yield base, proc
     finally:
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.kill(proc.pid, signal.SIGKILL)
-                proc.wait()
+        stop(proc)
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ from pathlib import Path
 from rdflib import RDF, RDFS, Dataset, Literal, URIRef
 
 from . import atomic
+from .errors import ForcegraphError
 from .extract import Candidate
 from .vocab import FG, ID
 
@@ -28,7 +29,7 @@ PREFIXES = """@prefix fg: <https://w3id.org/forcegraph/ontology#> .
 """
 
 
-class CandidateError(Exception):
+class CandidateError(ForcegraphError):
     """Bad input from a person (unknown id, bad value): one line, exit 2."""
 
 

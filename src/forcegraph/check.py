@@ -8,7 +8,6 @@ nothing linking them; documents none of whose passages states a fact."""
 
 from __future__ import annotations
 
-from .errors import ForcegraphError
 import hashlib
 import itertools
 import re
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .errors import ForcegraphError
 from .load import FORMATS, LoadError, data_files
 from .vocab import CONFLICTS_GRAPH, FG, PROVENANCE_GRAPH
 

@@ -10,7 +10,6 @@ import json
 import socket
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 import click
@@ -18,7 +17,8 @@ import click
 from . import __version__, library
 from .atomic import check_writable
 from .build import build, write_outputs
-from .errors import ForcegraphError, QueryError
+from .clitypes import DateType
+from .errors import ForcegraphError
 from .load import load
 from .output import FORMATS, render
 from .query import ENGINES, run, run_sparql
@@ -45,20 +45,6 @@ class Commands(click.Group):
             click.echo(f"Error: {where}{(e.strerror or str(e)).lower()}; check the path, and that you may "
                        "read or write there", err=True)
             ctx.exit(2)
-
-
-class DateType(click.ParamType):
-    """A YYYY-MM-DD date: one type, so every command refuses a bad date with the same words."""
-
-    name = "date"
-
-    def convert(self, value, param, ctx):
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            self.fail(f"{value!r} is not a date; expected YYYY-MM-DD, e.g. 2019-06-01", param, ctx)
 
 
 def _progress(quiet: bool):
@@ -212,7 +198,7 @@ def query_command(name, list_, params, query_file, sparql, fmt, engine, store_ur
         raise click.UsageError("--param applies to library queries; in your own SPARQL, use VALUES")
     remote = _remote(store_url) if store_url else None
     kg = None if remote else _load_and_reason(graph_paths, reasoning)
-    if kg is not None and _confine_local_queries:
+    if kg is not None and (click.get_current_context().obj or {}).get("confine"):
         confine()  # behind the guard: this process can no longer reach the network
     if name:
         raw = _parse_params(params)
@@ -444,12 +430,7 @@ cli.add_command(candidates_cmd)
 cli.add_command(review_group)
 
 
-# Set by the `forcegraph` program only: a test that runs the commands inside its own process
-# (click's CliRunner) must keep its network.
-_confine_local_queries = False
-
-
 def main():
-    global _confine_local_queries
-    _confine_local_queries = True
-    cli()
+    # Only the `forcegraph` program confines its own process: a test that runs the commands
+    # inside its own process (click's CliRunner) must keep its network.
+    cli(obj={"confine": True})

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 
 import click
 
 from .candidates import STATUSES, CandidateError, label_of
-from .load import LoadError
-
-
-def _fail(message: str):
-    click.echo(f"error: {message}", err=True)
-    sys.exit(2)
 
 
 def _paths(f):
@@ -45,18 +38,15 @@ def candidates_cmd(documents, all_new, graph, candidates_dir, sources):
     from .review import run_extractor
 
     if not documents and not all_new:
-        _fail("name at least one document (IRI or slug), or give --all-new")
-    try:
-        done = 0
-        for doc, new, everything, path in run_extractor(_project(graph, candidates_dir, sources), documents, all_new):
-            done += 1
-            waiting = Counter(c.kind for c in everything if c.status == "proposed")
-            kinds = ", ".join(f"{k} {n}" for k, n in sorted(waiting.items())) or "none"
-            click.echo(f"{doc.slug}: {len(new)} new, {sum(waiting.values())} to review ({kinds}) -> {path}")
-        if not done:
-            click.echo("No documents to propose candidates for.", err=True)
-    except (CandidateError, LoadError) as e:
-        _fail(str(e))
+        raise CandidateError("name at least one document (IRI or slug), or give --all-new")
+    done = 0
+    for doc, new, everything, path in run_extractor(_project(graph, candidates_dir, sources), documents, all_new):
+        done += 1
+        waiting = Counter(c.kind for c in everything if c.status == "proposed")
+        kinds = ", ".join(f"{k} {n}" for k, n in sorted(waiting.items())) or "none"
+        click.echo(f"{doc.slug}: {len(new)} new, {sum(waiting.values())} to review ({kinds}) -> {path}")
+    if not done:
+        click.echo("No documents to propose candidates for.", err=True)
 
 
 @click.group("review")
@@ -73,10 +63,7 @@ def review_list(document, status, graph, candidates_dir, sources):
 
     Example: forcegraph review list cpcc-2019-007
     """
-    try:
-        found = _project(graph, candidates_dir, sources).all_candidates(status)
-    except CandidateError as e:
-        _fail(str(e))
+    found = _project(graph, candidates_dir, sources).all_candidates(status)
     for slug, c in found:
         if document in (None, slug):
             click.echo(f"{slug}/{c.n}\t{c.kind}\t{c.confidence:.2f}\t{label_of(c)}\t“{c.evidence}”")
@@ -86,12 +73,9 @@ def _decide(action, ids, value, graph, candidates_dir, sources):
     from .review import decide
 
     project = _project(graph, candidates_dir, sources)
-    try:
-        for ref in ids:
-            c = decide(project, ref, action, value)
-            click.echo(f"{ref}: {c.status} ({label_of(c)})")
-    except (CandidateError, LoadError) as e:
-        _fail(str(e))
+    for ref in ids:
+        c = decide(project, ref, action, value)
+        click.echo(f"{ref}: {c.status} ({label_of(c)})")
 
 
 @review_group.command("accept")

@@ -6,27 +6,13 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
 
 from . import sources as src
-from .check import CheckError, check as run_check
-
-
-def _fail(message: str, code: int = 2):
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(code)
-
-
-def _iso(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; expected YYYY-MM-DD, e.g. 2019-03-13") from None
+from .check import check as run_check
+from .clitypes import DateType
 
 
 @click.group("source")
@@ -38,7 +24,7 @@ def source_group():
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--kind", type=click.Choice(list(src.KINDS)), help="What the document is (guessed from its text if left out).")
 @click.option("--title", help="The document's title (guessed if left out).")
-@click.option("--date", "date_", callback=_iso, metavar="YYYY-MM-DD", help="The date the document gives itself.")
+@click.option("--date", "date_", type=DateType(), metavar="YYYY-MM-DD", help="The date the document gives itself.")
 @click.option("--url", help="Where the document was published.")
 @click.option("--issuer", metavar="NAME-or-IRI", help="Who issued it: a name the graph knows (e.g. an acronym) or an IRI.")
 @click.option("--graph", "graph_dir", default="graph", show_default=True, type=click.Path(file_okay=False),
@@ -57,13 +43,10 @@ def add(files, kind, title, date_, url, issuer, graph_dir, sources_dir):
       forcegraph source add ../shared/corpus/*.txt
     """
     if len(files) > 1 and (title or date_ or url):
-        _fail("--title, --date and --url describe one document; add files one by one to give them")
-    opts = src.Options(kind=kind, title=title, date=date_, url=url, issuer=issuer)
-    try:
-        plans, errors = src.plan_all(list(files), opts, Path(graph_dir), Path(sources_dir),
-                                     progress=lambda m: click.echo(m, err=True))
-    except src.IntakeError as e:
-        _fail(str(e))
+        raise src.IntakeError("--title, --date and --url describe one document; add files one by one to give them")
+    opts = src.Options(kind=kind, title=title, date=date_ and date_.isoformat(), url=url, issuer=issuer)
+    plans, errors = src.plan_all(list(files), opts, Path(graph_dir), Path(sources_dir),
+                                 progress=lambda m: click.echo(m, err=True))
     if errors:
         for e in errors:
             click.echo(f"Error: {e}", err=True)
@@ -90,10 +73,7 @@ def list_(graph_dir):
 
     Example: forcegraph source list
     """
-    try:
-        known = src.scan(Path(graph_dir))
-    except src.IntakeError as e:
-        _fail(str(e))
+    known = src.scan(Path(graph_dir))
     for sha, (iri, f) in sorted(known.by_sha.items(), key=lambda kv: kv[1]):
         click.echo(f"{iri}\t{f}\t{sha[:12]}")
 
@@ -113,10 +93,7 @@ def check(graph_dir, sources_dir, candidates_dir, fmt):
     Example: forcegraph check --format json
     """
     candidates_dir = Path(candidates_dir) if candidates_dir else Path(graph_dir).resolve().parent / "candidates"
-    try:
-        findings = run_check(graph_dir, sources_dir, candidates_dir)
-    except CheckError as e:
-        _fail(str(e))
+    findings = run_check(graph_dir, sources_dir, candidates_dir)
     if fmt == "json":
         click.echo(json.dumps({"findings": [f.__dict__ for f in findings], "count": len(findings)}, indent=2))
     else:

@@ -6,11 +6,12 @@ only decides what is a block of text and what is a line. A file that cannot be r
 
 from __future__ import annotations
 
-from .errors import ForcegraphError
 import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .errors import ForcegraphError
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}

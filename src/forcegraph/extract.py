@@ -106,7 +106,6 @@ class Knowledge:
 
     def __init__(self, kg: KnowledgeGraph, exclude: frozenset = frozenset()):
         self.kg = kg
-        rows = lambda name: run_sparql(kg, sparql(name)).records()  # noqa: E731
         self.superclasses: dict[URIRef, set] = {}
         for r in run_sparql(kg, sparql("extract-superclasses")).rows:
             self.superclasses.setdefault(r[0], set()).add(r[1])

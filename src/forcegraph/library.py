@@ -6,7 +6,6 @@ default, description) and example. Parameters bind the SPARQL variable of the sa
 
 from __future__ import annotations
 
-import re
 import shlex
 from dataclasses import dataclass
 from functools import cache
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from . import guard
 from .errors import QueryFileError, UnknownQuery
 from .resources import queries_dir
 
@@ -52,9 +52,8 @@ class LibraryQuery:
 
     @property
     def kind(self) -> str:
-        body = re.sub(r"(?m)^\s*(#.*|PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*$", "", self.sparql)
-        match = re.search(r"\b(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", body, re.IGNORECASE)
-        return match.group(1).upper() if match else "SELECT"
+        """SELECT, CONSTRUCT, DESCRIBE or ASK, as the guard reads the query."""
+        return guard.check(self.sparql).form
 
 
 def parse_query_file(path: Path) -> LibraryQuery:

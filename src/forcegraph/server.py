@@ -300,18 +300,18 @@ def create_app(nquads: bytes, triples: int, settings: ServerSettings) -> Starlet
     async def network(request: Request) -> Response:
         # The drawn page only: it carries its own script and style, so nothing else in the out
         # folder (the whole graph, the validation report) is ever served.
-        page = settings.out_dir / "network.html"
-        if not request.path_params.get("path") and page.is_file():
-            return FileResponse(page)
         if request.path_params.get("path"):
             return _error(404, "Not found.")
+        page = settings.out_dir / "network.html"
+        if page.is_file():
+            return FileResponse(page)
         return HTMLResponse(status_code=404, content="""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>No network picture yet</title>
 <link rel="stylesheet" href="/static/style.css"></head>
 <body class="message"><main><h1>No network picture yet</h1>
-<p>This server was started without a network picture in its out folder.</p>
-<p>Draw it with <code>forcegraph network draw --out FOLDER</code>, then restart the server with
-<code>forcegraph serve --out FOLDER</code> naming that folder.</p>
+<p>There is no network picture in this server's out folder.</p>
+<p>Draw it with <code>forcegraph network draw --out FOLDER</code> into the folder given to
+<code>forcegraph serve --out FOLDER</code>; the page appears here at once.</p>
 <p><a href="/">Back to the query page</a></p></main></body></html>""")
 
     async def network_folder(request: Request) -> Response:

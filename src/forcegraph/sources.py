@@ -7,7 +7,6 @@ sources/ and graph/ as they were."""
 
 from __future__ import annotations
 
-from .errors import ForcegraphError
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import atomic, documents, passages as passages_mod
+from .errors import ForcegraphError
 from .vocab import FG, ID, PROVENANCE_GRAPH
 
 DCT = "http://purl.org/dc/terms/"

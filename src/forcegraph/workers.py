@@ -239,6 +239,8 @@ class Fairness:
     client has at most `per_client` workers at once, and clients in debt together hold at most
     `size - 1`, so one worker is always left for the rest. Knows nothing of processes or HTTP."""
 
+    LIGHT = 0.5  # worker-seconds a client may owe and still count as not in debt
+
     def __init__(self, size: int, per_client: int, allowance: float, window: float = 30.0, clock=time.monotonic):
         self.size, self.per_client, self.allowance, self.window, self.clock = size, per_client, allowance, window, clock
         self.accounts: dict[str, _Account] = {}
@@ -265,7 +267,7 @@ class Fairness:
 
     def in_debt(self, client: str) -> bool:
         a = self.accounts.get(client)
-        return a is not None and a.debt > 0.5
+        return a is not None and a.debt > self.LIGHT
 
     def may_start(self, client: str) -> bool:
         a = self.accounts.setdefault(client, _Account(asked=self.clock(), settled=self.clock()))
@@ -321,10 +323,12 @@ class WorkerPool:
         self.measures = spawned[0].measures
         self._spawn_task(self._watch_memory())
 
-    def _spawn_task(self, coro) -> None:
+    def _spawn_task(self, coro) -> asyncio.Task:
+        """A task the pool keeps a reference to until it ends (the loop keeps only weak ones)."""
         task = asyncio.create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
     def _add(self, worker: _Worker) -> None:
         if self._closing:  # a replacement that finished starting after the server began to stop
@@ -362,10 +366,7 @@ class WorkerPool:
             return Reply.text(429, f"This client has used more than its share of the query workers; "
                                    f"try again in {retry} s.", headers={"Retry-After": str(retry)})
         # Shielded: a client that hangs up must not leave a worker taken forever.
-        task = asyncio.create_task(self._run(job, client))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return await asyncio.shield(task)
+        return await asyncio.shield(self._spawn_task(self._run(job, client)))
 
     async def _run(self, job: Job, client: str) -> Reply:
         ticket = _Ticket(client, next(self._orders), asyncio.get_running_loop().create_future())
