@@ -23,7 +23,7 @@ from forcegraph.workers import Fairness
 
 from conftest import REPO
 from test_remote_store import server as oxigraph_server  # noqa: F401  (a real Oxigraph server)
-from test_server import PACKAGE_ROOT, listener, running_server
+from test_server import PACKAGE_ROOT, another_client, listener, running_server
 
 S = "SERVICE <{url}/sparql> {{ ?a ?b ?c }}"
 DEEP = "{" * 60 + " " + S + " " + "}" * 60
@@ -345,3 +345,27 @@ def test_the_host_check_holds_for_any_listening_address():
 
     assert allowed_hosts(ServerSettings(host="::1")) == ["127.0.0.1", "::1", "[::1]", "localhost"]
     assert allowed_hosts(ServerSettings(host="192.0.2.7", allow_hosts=("graph.example",))) == ["192.0.2.7", "graph.example"]
+
+
+def test_runaway_queries_from_two_clients_leave_a_worker_for_a_third(tmp_path):
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    with running_server(tmp_path, "--workers", 2, "--timeout", 8) as (base, _):
+        answers = {}
+
+        def abuse(address):
+            with another_client(address) as http:
+                answers[address] = http.post(base + "/sparql", data={"query": runaway}, timeout=30)
+
+        threads = [__import__("threading").Thread(target=abuse, args=(a,)) for a in ("127.0.0.3", "127.0.0.4")]
+        for t in threads:
+            t.start()
+        time.sleep(1.5)  # both workers now hold a query that has run past its grace
+        start = time.monotonic()
+        with another_client("127.0.0.2") as polite:
+            r = polite.get(base + "/sparql", params={"query": "ASK { ?s ?p ?o }", "format": "json"}, timeout=30)
+        waited = time.monotonic() - start
+        for t in threads:
+            t.join()
+    assert r.status_code == 200 and waited < 4, waited  # not the 8 s a runaway may run
+    stopped = [a for a in answers.values() if "other clients waiting" in a.text]
+    assert len(stopped) == 1 and stopped[0].status_code == 503 and stopped[0].headers["retry-after"]

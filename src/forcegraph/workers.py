@@ -190,7 +190,7 @@ class _Worker:
                                    name="forcegraph-query-worker")
         self.process.start()
         child.close()
-        self.killed_for: str | None = None  # "memory" when the watchdog killed it
+        self.killed_for: str | None = None  # "memory" or "share" when the pool stopped it
         try:
             self.conn.send_bytes(nquads)
             ready = self.conn.poll(self.START_TIMEOUT) and self.conn.recv()
@@ -227,19 +227,23 @@ class _Account:
     asked: float = 0.0  # when it last asked for a worker
     settled: float = 0.0  # when its debt was last brought up to date
     running: int = 0
+    since: float | None = None  # when its running query started
 
 
 class Fairness:
     """Who may have a worker, and who goes first.
 
-    Each client (one address) runs up a debt of the worker-seconds its queries take and pays it
-    back at its share of the pool: `size` workers divided among the clients that asked in the
+    Each client (one address) runs up a debt of the worker-seconds its queries take beyond the
+    first GRACE seconds of each (so many quick questions cost nothing, a runaway query a lot),
+    and pays it back at its share of the pool: `size` workers divided among the clients that asked in the
     last `window` seconds. A client whose debt is above `allowance` is refused until it has paid
-    back enough (the Retry-After it is told). Waiting requests are served least-indebted first; a
-    client has at most `per_client` workers at once, and clients in debt together hold at most
-    `size - 1`, so one worker is always left for the rest. Knows nothing of processes or HTTP."""
+    back enough (the Retry-After it is told). A query counts towards its client's debt as it runs.
+    Waiting requests are served least-indebted first; a client has at most `per_client` workers
+    at once, and clients in debt together hold at most `size - 1`. (The pool also stops the query
+    of a client in debt when a client that is not waits for a worker.) Knows nothing of processes
+    or HTTP."""
 
-    LIGHT = 0.5  # worker-seconds a client may owe and still count as not in debt
+    GRACE = 1.0  # seconds of each query that are never held against its client
 
     def __init__(self, size: int, per_client: int, allowance: float, window: float = 30.0, clock=time.monotonic):
         self.size, self.per_client, self.allowance, self.window, self.clock = size, per_client, allowance, window, clock
@@ -265,9 +269,16 @@ class Fairness:
         a.asked = now
         return 0.0 if a.debt <= self.allowance else (a.debt - self.allowance) / self.rate
 
-    def in_debt(self, client: str) -> bool:
+    def owed(self, client: str) -> float:
+        """The client's debt, with the time its running query has taken so far."""
         a = self.accounts.get(client)
-        return a is not None and a.debt > self.LIGHT
+        if a is None:
+            return 0.0
+        running = self.clock() - a.since if a.since is not None else 0.0
+        return a.debt + max(0.0, running - self.GRACE)
+
+    def in_debt(self, client: str) -> bool:
+        return self.owed(client) > 0
 
     def may_start(self, client: str) -> bool:
         a = self.accounts.setdefault(client, _Account(asked=self.clock(), settled=self.clock()))
@@ -279,13 +290,18 @@ class Fairness:
         return True
 
     def started(self, client: str) -> None:
-        self.accounts[client].running += 1
+        a = self.accounts[client]
+        a.running += 1
+        if a.since is None:
+            a.since = self.clock()
 
     def finished(self, client: str, seconds: float) -> None:
         a = self.accounts[client]
         self._settle()
         a.running -= 1
-        a.debt += seconds
+        a.debt += max(0.0, seconds - self.GRACE)
+        if not a.running:
+            a.since = None
 
 
 @dataclass(eq=False)
@@ -310,6 +326,7 @@ class WorkerPool:
         self._threads = ThreadPoolExecutor(max_workers=size + 2, thread_name_prefix="query-wait")
         self._tasks: set[asyncio.Task] = set()
         self._closing = False
+        self._starting = 0  # replacements on their way
         self._orders = itertools.count()
         self.replaced = 0
         self.measures: dict[str, bool] = {}
@@ -321,7 +338,7 @@ class WorkerPool:
         for w in spawned:
             self._add(w)
         self.measures = spawned[0].measures
-        self._spawn_task(self._watch_memory())
+        self._spawn_task(self._watch())
 
     def _spawn_task(self, coro) -> asyncio.Task:
         """A task the pool keeps a reference to until it ends (the loop keeps only weak ones)."""
@@ -388,12 +405,13 @@ class WorkerPool:
                 self._threads, worker.ask, job, self.limits.timeout)
         except WorkerDied:
             replace = True
-            reply = (Reply.text(503, _memory_message(self.limits)) if worker.killed_for == "memory" else
-                     Reply.text(500, f"The query engine crashed on this query (its worker process ended with code "
-                                     f"{worker.process.exitcode}); the worker has been replaced and the server goes on."))
+            reply = self._stopped(worker)
         finally:
             self._busy.pop(worker, None)
-            self.fair.finished(client, time.monotonic() - started)
+            # A query stopped for others' sake is charged its whole time limit, so that its
+            # client waits its turn instead of costing a new worker at every try.
+            used = self.limits.timeout if worker.killed_for == "share" else time.monotonic() - started
+            self.fair.finished(client, used)
         if reply is None:  # still running: only killing its process stops it
             replace = True
             reply = Reply.text(503, f"The query ran longer than the limit of {self.limits.timeout:g} s and was stopped. "
@@ -405,15 +423,41 @@ class WorkerPool:
             self._dispatch()
         return reply
 
-    async def _watch_memory(self) -> None:
-        """Kill a busy worker whose resident memory passes the ceiling (its request gets a 503)."""
+    def _stopped(self, worker: _Worker) -> Reply:
+        """The reply to a request whose worker ended while answering it."""
+        if worker.killed_for == "memory":
+            return Reply.text(503, _memory_message(self.limits))
+        if worker.killed_for == "share":
+            return Reply.text(503, "The query was stopped so that other clients waiting get a worker: this client has "
+                                   "used more than its share. Narrow it, or try again later.", headers={"Retry-After": "5"})
+        return Reply.text(500, f"The query engine crashed on this query (its worker process ended with code "
+                               f"{worker.process.exitcode}); the worker has been replaced and the server goes on.")
+
+    async def _watch(self) -> None:
+        """Every WATCH_EVERY seconds: kill a busy worker whose resident memory passes the ceiling,
+        and keep a worker for clients not in debt (both requests get a 503)."""
         ceiling = self.limits.memory_mb * 2**20
         while not self._closing:
             for worker in list(self._busy):
                 if rss_bytes(worker.pid) > ceiling:
-                    worker.killed_for = "memory"
-                    worker.process.kill()
+                    self._stop(worker, "memory")
+            self._share()
             await asyncio.sleep(self.WATCH_EVERY)
+
+    def _share(self) -> None:
+        """While a client not in debt waits and no worker is free, stop the query of the client
+        in debt that owes most: a long query runs only while nobody else needs its worker."""
+        if self._idle or self._starting or all(self.fair.in_debt(t.client) for t in self._waiting):
+            return  # a free or starting worker serves the waiting client first
+        heavy = [(w, c) for w, c in self._busy.items() if w.killed_for is None and self.fair.in_debt(c)]
+        if heavy:
+            worker, _ = max(heavy, key=lambda wc: self.fair.owed(wc[1]))
+            self._stop(worker, "share")
+
+    @staticmethod
+    def _stop(worker: _Worker, why: str) -> None:
+        worker.killed_for = why
+        worker.process.kill()
 
     def _replace(self, worker: _Worker) -> None:
         self._all.discard(worker)
@@ -425,11 +469,14 @@ class WorkerPool:
 
     async def _respawn(self) -> None:
         loop = asyncio.get_running_loop()
+        self._starting += 1
         try:
             worker = await loop.run_in_executor(self._threads, _Worker, self.nquads, self.limits)
         except WorkerDied as e:
             log.error("could not replace a query worker (%s); %d left", e, len(self._all))
             return
+        finally:
+            self._starting -= 1
         self._add(worker)
 
     async def stop(self) -> None:
