@@ -20,7 +20,8 @@ from .build import build, write_outputs
 from .clitypes import DateType
 from .errors import ForcegraphError
 from .load import load
-from .output import FORMATS, render
+from .formats import RESULT_FORMATS
+from .output import render
 from .query import ENGINES, run, run_sparql
 from .reason import PROFILES, reason
 from .sandbox import confine
@@ -173,7 +174,7 @@ def _list_queries(fmt: str) -> None:
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of the query (repeatable).")
 @click.option("--file", "query_file", type=click.Path(exists=True, dir_okay=False), help="Run your own SPARQL from a file.")
 @click.option("--sparql", help="Run your own SPARQL given as text.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True,
               help="Output for SELECT/ASK; CONSTRUCT and DESCRIBE always give Turtle.")
 @click.option("--engine", type=click.Choice(ENGINES), default="oxigraph", show_default=True, help="SPARQL engine.")
 @click.option("--store", "store_url", metavar="URL",
