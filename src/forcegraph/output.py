@@ -14,7 +14,7 @@ from rdflib import BNode, Literal, URIRef
 from .query import QueryResult
 from .vocab import PREFIXES
 
-FORMATS = ("table", "csv", "tsv", "json", "xml")
+from .names import RESULT_FORMATS as FORMATS
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
