@@ -65,12 +65,12 @@ def query(query_name: str, /, kg: KnowledgeGraph | None = None, params: Mapping 
 
 
 class _Package(types.ModuleType):
-    """`forcegraph.query` is the function below. Importing the submodule of the same name (which,
-    imported lazily, happens after this file has run) would put the module in its place; the
-    module stays reachable as `from forcegraph.query import …` all the same."""
+    """`forcegraph.query`, `.load`, `.reason`, `.validate` and `.build` are functions, named as
+    their modules are. Importing such a module (lazily, after this file has run) would put the
+    module in the function's place; the modules stay reachable as `from forcegraph.load import …`."""
 
     def __setattr__(self, name, value):
-        if not (name == "query" and isinstance(value, types.ModuleType)):
+        if not ((name == "query" or name in _LAZY) and isinstance(value, types.ModuleType)):
             super().__setattr__(name, value)
 
 

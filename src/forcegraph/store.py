@@ -22,6 +22,7 @@ import os
 import shutil
 import tempfile
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -122,13 +123,16 @@ def changes(manifest: dict, paths, reasoning: str) -> list[str]:
 
 @dataclass
 class Built:
-    """An opened build: its store (read-only), manifest and folder. The lock is held until the
-    process ends, so no builder removes the folder under a reader."""
+    """An opened build: its store (read-only), manifest and folder. The lock is held while the
+    graph `kg` lives, so no builder removes the folder under a reader."""
 
     kg: object
     manifest: dict
     folder: Path
     _lock: int
+
+    def __post_init__(self):
+        weakref.finalize(self.kg, os.close, self._lock)
 
     @property
     def store_path(self) -> Path:
