@@ -66,7 +66,7 @@ def store_forms(store_path: Path, work: Path, runs: int) -> tuple[float, float]:
     def opened():
         start = time.perf_counter()
         store = ox.Store.read_only(str(store_path))
-        len(store)
+        bool(store.query("ASK { ?s ?p ?o }"))  # not len(): on disk that reads every quad
         return time.perf_counter() - start
 
     def loaded():

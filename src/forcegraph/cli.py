@@ -304,12 +304,13 @@ def serve_command(graph_paths, reasoning, frozen, host, port, out_dir, timeout, 
     _check_port(host, port)
     built = _open(graph_paths, reasoning, frozen)
     _check_port(host, port)  # again: a build takes a while, and something may have taken it since
-    click.echo(f"Serving {len(built.kg)} quads: query page http://{host}:{port}/ , SPARQL endpoint "
+    quads = built.manifest["summary"]["triples"]["total"]
+    click.echo(f"Serving {quads} quads: query page http://{host}:{port}/ , SPARQL endpoint "
                f"http://{host}:{port}/sparql", err=True)
     serve(built.kg, ServerSettings(
         host=host, port=port, out_dir=out_dir, workers=workers, max_request_bytes=max_request_bytes,
         limits=Limits(timeout=timeout, max_rows=max_rows, memory_mb=worker_memory, per_client=per_client),
-        allow_origins=allow_origins, allow_hosts=allow_hosts, access_log=access_log), store_path=built.store_path)
+        allow_origins=allow_origins, allow_hosts=allow_hosts, access_log=access_log), store_path=built.store_path, quads=quads)
 
 
 @cli.command("export")
