@@ -19,6 +19,15 @@ SEED_GRAPH = (REPO / "graph" / "seeds", REPO / "graph" / "reference")
 SEED_ARGS = ("--graph", SEED_GRAPH[0], "--graph", SEED_GRAPH[1])
 
 
+@pytest.fixture(scope="session", autouse=True)
+def store_cache(tmp_path_factory) -> Path:
+    """Built stores (store.py) go to a folder of the session's, not the project's cache: every
+    test starts from no build, and a graph in a test's temporary folder leaves nothing behind."""
+    folder = tmp_path_factory.mktemp("store-cache")
+    os.environ["FORCEGRAPH_CACHE"] = str(folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO

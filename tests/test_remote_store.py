@@ -134,7 +134,7 @@ def test_cli_queries_the_server(remote, server, run_cli):
     args = ["query", "who-leads-what", "--param", "force=Bedfordshire", "--format", "csv"]
     here, there = run_cli(*args, *SEED_ARGS), run_cli(*args, "--store", server)
     assert there.exit_code == 0, there.output
-    assert there.output == here.output and "Bedfordshire" in there.output
+    assert there.stdout == here.stdout and "Bedfordshire" in there.stdout
 
 
 def test_cli_refuses_service_before_the_server_sees_it(remote, server, run_cli):

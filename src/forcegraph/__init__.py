@@ -9,22 +9,34 @@ Library first: load → reason → validate → query. The command line (`forceg
     >>> forcegraph.query("lookup-by-name", kg=kg, params={"name": "Kent"}).records()
 """
 
+from __future__ import annotations
+
 import logging
+import sys
+import types
 from collections.abc import Mapping
-from importlib.metadata import PackageNotFoundError, version
+from importlib import import_module
 
-try:
-    __version__ = version("forcegraph")
-except PackageNotFoundError:  # running from a checkout without an install
-    __version__ = "0.0.0+checkout"
+# What the package offers, imported when first asked for: the command line imports only what a
+# verb needs (rdflib, pyshacl and owlrl take longer to import than a query takes to run).
+_LAZY = {
+    "BuildResult": "build", "build": "build", "ForcegraphError": "errors", "LoadError": "errors",
+    "QueryError": "errors", "KnowledgeGraph": "knowledge", "load": "load", "QueryResult": "query",
+    "reason": "reason", "ValidationReport": "validate", "validate": "validate",
+}
 
-from .build import BuildResult, build
-from .errors import ForcegraphError, LoadError, QueryError
-from .knowledge import KnowledgeGraph
-from .load import load
-from .query import QueryResult
-from .reason import reason
-from .validate import ValidationReport, validate
+
+def __getattr__(name: str):
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("forcegraph")
+        except PackageNotFoundError:  # running from a checkout without an install
+            return "0.0.0+checkout"
+    if name in _LAZY:
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'forcegraph' has no attribute {name!r}")
 
 
 # rdflib logs a traceback for every ill-typed literal it meets ("2019-02-30"^^xsd:date); the
@@ -43,11 +55,26 @@ def query(query_name: str, /, kg: KnowledgeGraph | None = None, params: Mapping 
     from .query import run
 
     if kg is None:
+        from .load import load
+        from .reason import reason
+
         kg = load(graph)
         reason(kg)
     given = {**(params or {}), **kwargs}
     return run(kg, query_name, {k: str(v) for k, v in given.items()}, engine)
 
+
+class _Package(types.ModuleType):
+    """`forcegraph.query`, `.load`, `.reason`, `.validate` and `.build` are functions, named as
+    their modules are. Importing such a module (lazily, after this file has run) would put the
+    module in the function's place; the modules stay reachable as `from forcegraph.load import …`."""
+
+    def __setattr__(self, name, value):
+        if not ((name == "query" or name in _LAZY) and isinstance(value, types.ModuleType)):
+            super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "BuildResult", "ForcegraphError", "KnowledgeGraph", "LoadError", "QueryError", "QueryResult", "ValidationReport",

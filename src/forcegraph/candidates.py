@@ -21,7 +21,7 @@ from .errors import ForcegraphError
 from .extract import Candidate
 from .vocab import FG, ID
 
-STATUSES = ("proposed", "accepted", "rejected")
+from .names import CANDIDATE_STATUSES as STATUSES  # noqa: E402
 PREFIXES = """@prefix fg: <https://w3id.org/forcegraph/ontology#> .
 @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .

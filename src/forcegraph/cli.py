@@ -14,18 +14,14 @@ from pathlib import Path
 
 import click
 
-from . import __version__, library
 from .atomic import check_writable
-from .build import build, write_outputs
 from .clitypes import DateType
 from .errors import ForcegraphError
-from .load import load
 from .formats import RESULT_FORMATS
-from .output import render
-from .query import ENGINES, run, run_sparql
-from .reason import PROFILES, reason
-from .sandbox import confine
-from .validate import validate
+from .names import ENGINES, PROFILES
+
+# Modules beyond these are imported by the verbs that need them: `--help` and a query on a built
+# store must not wait for rdflib's SPARQL engine, pyshacl, owlrl or networkx.
 
 
 class Commands(click.Group):
@@ -82,17 +78,29 @@ def as_of_option(help: str):
     return click.option("--as-of", "as_of", type=DateType(), metavar="DATE", help=help)
 
 
-def _load_and_reason(graph_paths, reasoning, quiet=True):
-    say = _progress(quiet)
-    say("loading")
-    kg = load(graph_paths)
-    say(f"reasoning ({reasoning})")
-    reason(kg, reasoning)
-    return kg
+def store_options(f):
+    """graph_options and --frozen: for the verbs that read the built store."""
+    f = click.option(
+        "--frozen", is_flag=True,
+        help="Never build: if the graph has not been built from these inputs, or one changed since, "
+             "refuse (exit 2) instead of building it again.")(f)
+    return graph_options(f)
+
+
+def _open(graph_paths, reasoning, frozen=False, quiet=True):
+    """The built store of the graph (store.py): opened as it is, or built first (saying why on
+    stderr) if the inputs changed or it was never built."""
+    from .store import open_built
+
+    def note(message: str) -> None:
+        click.echo(f"forcegraph: {message}", err=True)
+
+    # Progress shows whenever a verb has to build: it is the long wait the user did not ask for.
+    return open_built(graph_paths, reasoning, frozen=frozen, say=_progress(False), note=note)
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="forcegraph")
+@click.version_option(package_name="forcegraph", prog_name="forcegraph")
 def cli():
     """forcegraph: a knowledge graph of UK police forces and how they work together."""
 
@@ -108,13 +116,22 @@ def build_command(graph_paths, reasoning, out_dir, quiet):
     between documents, and any violations of the shapes. Nothing is written if a file does not
     parse; exits 1 if the graph does not conform.
 
+    The built graph is also kept as a store (in .forcegraph-cache/ of the project, see the
+    README) that query, export, network, serve and validate open instead of building again.
+
     Example: forcegraph build --out out
     """
+    from .build import write_outputs
+    from .store import build_graph, home, persist
+
     check_writable(out_dir)  # before the work, not after it
+    check_writable(home(graph_paths, reasoning))
     say = _progress(quiet)
-    result = build(graph_paths, reasoning, progress=say)
+    fresh = build_graph(graph_paths, reasoning, say)
+    result = fresh.result
     say("writing")
     written = write_outputs(result, out_dir)
+    built = persist(fresh, graph_paths, reasoning, say)
     s = result.summary()
     t = s["triples"]
     click.echo(f"Triples: {t['asserted']} asserted, {t['inferred']} inferred, {t['provenance']} provenance, {t['total']} in all")
@@ -127,17 +144,28 @@ def build_command(graph_paths, reasoning, out_dir, quiet):
     timing = ", ".join(f"{k} {v:.2f}s" for k, v in s["seconds"].items())
     click.echo(f"Time: {timing}")
     click.echo(f"Wrote: {', '.join(str(p) for p in written)}")
+    click.echo(f"Store: {built.folder}")
     sys.exit(0 if result.validation.conforms else 1)
 
 
 @cli.command("validate")
-@graph_options
-def validate_command(graph_paths, reasoning):
+@click.option("--revalidate", is_flag=True, help="Run the shapes again rather than report the build's verdict.")
+@store_options
+def validate_command(revalidate, graph_paths, reasoning, frozen):
     """Validate the graph against the SHACL shapes; exit 0 if it conforms, 1 if not, 2 if it cannot load.
+
+    Reports the verdict of the build, which is made again first if an input (a data file, the
+    ontology, the shapes) changed since; --revalidate runs the shapes on the built store anew.
 
     Example: forcegraph validate --graph graph
     """
-    report = validate(_load_and_reason(graph_paths, reasoning))
+    built = _open(graph_paths, reasoning, frozen)
+    if revalidate:
+        from .validate import validate
+
+        report = validate(built.kg)
+    else:
+        report = built.validation()
     click.echo(report.text())
     sys.exit(0 if report.conforms else 1)
 
@@ -153,14 +181,19 @@ def _parse_params(pairs) -> dict[str, str]:
 
 
 def _list_queries(fmt: str) -> None:
-    queries = library.library().values()
+    from . import library
+    from .resources import queries_dir
+
+    folder = queries_dir()
+    queries = library.library(folder).values()
     if fmt == "json":
         click.echo(json.dumps([
             {"name": q.name, "title": q.title, "description": q.description, "example": q.example,
              "params": [{"name": p.name, "type": p.type, "default": p.default, "required": p.required,
-                         "description": p.description} for p in q.params]}
+                         "description": p.description} for p in q.params], "path": str(q.path)}
             for q in queries], indent=2, ensure_ascii=False))
     elif fmt == "table":
+        click.echo(f"Queries in {folder}:", err=True)
         for q in queries:
             ps = " ".join(f"[{p.name}={p.type}]" for p in q.params)
             click.echo(f"{q.name:<34} {q.title}" + (f"  {ps}" if ps else ""))
@@ -170,7 +203,8 @@ def _list_queries(fmt: str) -> None:
 
 @cli.command("query")
 @click.argument("name", required=False)
-@click.option("--list", "list_", is_flag=True, help="List the library's queries with their titles (a table, or JSON).")
+@click.option("--list", "list_", is_flag=True,
+              help="List the library's queries with their titles, and the folder read (a table, or JSON with each file).")
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of the query (repeatable).")
 @click.option("--file", "query_file", type=click.Path(exists=True, dir_okay=False), help="Run your own SPARQL from a file.")
 @click.option("--sparql", help="Run your own SPARQL given as text.")
@@ -179,8 +213,8 @@ def _list_queries(fmt: str) -> None:
 @click.option("--engine", type=click.Choice(ENGINES), default="oxigraph", show_default=True, help="SPARQL engine.")
 @click.option("--store", "store_url", metavar="URL",
               help="Ask a SPARQL 1.1 server loaded by `forcegraph push` (e.g. http://127.0.0.1:7878) instead of --graph.")
-@graph_options
-def query_command(name, list_, params, query_file, sparql, fmt, engine, store_url, graph_paths, reasoning):
+@store_options
+def query_command(name, list_, params, query_file, sparql, fmt, engine, store_url, graph_paths, reasoning, frozen):
     """Run a named library query, or your own SPARQL.
 
     \b
@@ -197,9 +231,14 @@ def query_command(name, list_, params, query_file, sparql, fmt, engine, store_ur
         raise click.UsageError("give exactly one of: a query NAME, --file FILE or --sparql TEXT (or --list)")
     if params and not name:
         raise click.UsageError("--param applies to library queries; in your own SPARQL, use VALUES")
+    from .output import render
+    from .query import run, run_sparql
+
     remote = _remote(store_url) if store_url else None
-    kg = None if remote else _load_and_reason(graph_paths, reasoning)
+    kg = None if remote else _open(graph_paths, reasoning, frozen).kg
     if kg is not None and (click.get_current_context().obj or {}).get("confine"):
+        from .sandbox import confine
+
         confine()  # behind the guard: this process can no longer reach the network
     if name:
         raw = _parse_params(params)
@@ -230,7 +269,7 @@ def _check_port(host: str, port: int) -> None:
 
 
 @cli.command("serve")
-@graph_options
+@store_options
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @out_dir_option("Folder holding network.html, served at /network.")
@@ -251,7 +290,7 @@ def _check_port(host: str, port: int) -> None:
 @click.option("--allow-origin", "allow_origins", multiple=True, metavar="ORIGIN",
               help="A web origin whose pages may query the endpoint (CORS), e.g. a YASGUI site (repeatable).")
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request.")
-def serve_command(graph_paths, reasoning, host, port, out_dir, timeout, max_rows, max_request_bytes, workers,
+def serve_command(graph_paths, reasoning, frozen, host, port, out_dir, timeout, max_rows, max_request_bytes, workers,
                   worker_memory, per_client, allow_hosts, allow_origins, access_log):
     """Serve the graph: a read-only SPARQL 1.1 endpoint at /sparql, the library's queries at
     /queries/NAME (.json, .csv), and a query page at /.
@@ -264,14 +303,15 @@ def serve_command(graph_paths, reasoning, host, port, out_dir, timeout, max_rows
     from .workers import Limits
 
     _check_port(host, port)
-    kg = _load_and_reason(graph_paths, reasoning, quiet=False)
-    _check_port(host, port)  # again: loading takes a while, and something may have taken it since
-    click.echo(f"Serving {len(kg)} quads: query page http://{host}:{port}/ , SPARQL endpoint "
+    built = _open(graph_paths, reasoning, frozen)
+    _check_port(host, port)  # again: a build takes a while, and something may have taken it since
+    quads = built.manifest["summary"]["triples"]["total"]
+    click.echo(f"Serving {quads} quads: query page http://{host}:{port}/ , SPARQL endpoint "
                f"http://{host}:{port}/sparql", err=True)
-    serve(kg, ServerSettings(
+    serve(built.kg, ServerSettings(
         host=host, port=port, out_dir=out_dir, workers=workers, max_request_bytes=max_request_bytes,
         limits=Limits(timeout=timeout, max_rows=max_rows, memory_mb=worker_memory, per_client=per_client),
-        allow_origins=allow_origins, allow_hosts=allow_hosts, access_log=access_log))
+        allow_origins=allow_origins, allow_hosts=allow_hosts, access_log=access_log), store_path=built.store_path, quads=quads)
 
 
 @cli.command("export")
@@ -290,10 +330,10 @@ def serve_command(graph_paths, reasoning, host, port, out_dir, timeout, max_rows
               help="File to write (atomically, with the umask's mode; a symlink is written through to its "
                    "target); stdout if left out.")
 @click.option("--force", is_flag=True, help="Write even if the graph does not conform to the shapes.")
-@graph_options
+@store_options
 @quiet_option
 def export_command(fmt, profile, include_inferred, as_of, provenance_triples, output, force, graph_paths, reasoning,
-                   quiet):
+                   frozen, quiet):
     """Export the graph for partners: Turtle (default), TriG, JSON-LD, N-Triples or N-Quads.
 
     The graph is validated first; a graph that does not conform is not written (exit 1). The
@@ -315,10 +355,11 @@ def export_command(fmt, profile, include_inferred, as_of, provenance_triples, ou
     if output:
         check_writable(output)
     say = _progress(quiet)
-    kg = _load_and_reason(graph_paths, reasoning, quiet)
-    say("validating and exporting")
-    result = export(kg, fmt, profile, include_inferred=include_inferred, as_of=as_of,
-                    provenance_triples=provenance_triples, reasoning=reasoning, force=force)
+    built = _open(graph_paths, reasoning, frozen)
+    say("exporting")
+    result = export(built.kg, fmt, profile, include_inferred=include_inferred, as_of=as_of,
+                    provenance_triples=provenance_triples, reasoning=reasoning, force=force,
+                    validation=built.validation())
     if output:
         write(result, output)
     else:
@@ -347,8 +388,8 @@ def network_group():
               help="table: all three tables; json: all three; csv: the one chosen with --table.")
 @click.option("--table", "table", type=click.Choice(["forces", "communities", "leads"]),
               help="Which table CSV gives (default forces): centrality per force, communities, or who leads what.")
-@graph_options
-def network_metrics(as_of, fmt, table, graph_paths, reasoning):
+@store_options
+def network_metrics(as_of, fmt, table, graph_paths, reasoning, frozen):
     """Who is central and who leads what: per force, degree (partner forces), weighted degree
     (collaborations and agreements shared), betweenness, eigenvector centrality, collaborations
     and agreements, and how many collaborations, service areas and services it leads; the
@@ -364,7 +405,7 @@ def network_metrics(as_of, fmt, table, graph_paths, reasoning):
 
     if table and fmt != "csv":
         raise click.UsageError(f"--table chooses the one table --format csv gives; --format {fmt} gives all three")
-    result = metrics(_load_and_reason(graph_paths, reasoning), as_of)
+    result = metrics(_open(graph_paths, reasoning, frozen).kg, as_of)
     text = {"table": result.to_table, "json": result.to_json}.get(fmt, lambda: result.to_csv(table or "forces"))()
     click.echo(text, nl=False)
 
@@ -372,9 +413,9 @@ def network_metrics(as_of, fmt, table, graph_paths, reasoning):
 @network_group.command("draw")
 @network_as_of_option
 @out_dir_option("Folder for network.html and the pictures and files of each graph.")
-@graph_options
+@store_options
 @quiet_option
-def network_draw(as_of, out_dir, graph_paths, reasoning, quiet):
+def network_draw(as_of, out_dir, graph_paths, reasoning, frozen, quiet):
     """Draw the network: OUT/network.html (interactive, works offline, steps through the dates on
     which the network changes) and, for each graph (collaborations, forces, services,
     governance) as of DATE, OUT/<graph>.svg and .png for reports and .gexf and .graphml for
@@ -389,8 +430,7 @@ def network_draw(as_of, out_dir, graph_paths, reasoning, quiet):
 
     check_writable(out_dir)
     say = _progress(quiet)
-    kg = _load_and_reason(graph_paths, reasoning, quiet)
-    written = draw(kg, out_dir, as_of, progress=say)
+    written = draw(_open(graph_paths, reasoning, frozen).kg, out_dir, as_of, progress=say)
     click.echo(f"Wrote: {', '.join(str(p) for p in written)}")
 
 
@@ -403,9 +443,9 @@ def _remote(url: str):
 @cli.command("push")
 @click.option("--store", "store_url", required=True, metavar="URL",
               help="The server's URL; Oxigraph layout (URL/query, URL/update, URL/store).")
-@graph_options
+@store_options
 @quiet_option
-def push_command(store_url, graph_paths, reasoning, quiet):
+def push_command(store_url, graph_paths, reasoning, frozen, quiet):
     """Load the graph, with its inferences, into a SPARQL 1.1 Protocol + Graph Store Protocol
     server (Oxigraph server, Fuseki…), replacing what the server holds. Then `forcegraph query
     --store URL` asks the server.
@@ -414,7 +454,7 @@ def push_command(store_url, graph_paths, reasoning, quiet):
     """
     say = _progress(quiet)
     remote = _remote(store_url)
-    kg = _load_and_reason(graph_paths, reasoning, quiet)
+    kg = _open(graph_paths, reasoning, frozen).kg
     say(f"pushing to {store_url}")
     sent = remote.push(kg)
     click.echo(f"Pushed {sent} quads to {store_url}")

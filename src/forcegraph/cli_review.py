@@ -6,7 +6,7 @@ from collections import Counter
 
 import click
 
-from .candidates import STATUSES, CandidateError, label_of
+from .names import CANDIDATE_STATUSES as STATUSES
 
 
 def _paths(f):
@@ -35,6 +35,7 @@ def candidates_cmd(documents, all_new, graph, candidates_dir, sources):
 
     Example: forcegraph candidates cpcc-2019-007
     """
+    from .candidates import CandidateError
     from .review import run_extractor
 
     if not documents and not all_new:
@@ -63,6 +64,8 @@ def review_list(document, status, graph, candidates_dir, sources):
 
     Example: forcegraph review list cpcc-2019-007
     """
+    from .candidates import label_of
+
     found = _project(graph, candidates_dir, sources).all_candidates(status)
     for slug, c in found:
         if document in (None, slug):
@@ -70,6 +73,7 @@ def review_list(document, status, graph, candidates_dir, sources):
 
 
 def _decide(action, ids, value, graph, candidates_dir, sources):
+    from .candidates import label_of
     from .review import decide
 
     project = _project(graph, candidates_dir, sources)

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import click
 
-from . import sources as src
-from .check import check as run_check
 from .clitypes import DateType
+from .names import SOURCE_KINDS
 
 
 @click.group("source")
@@ -22,7 +21,7 @@ def source_group():
 
 @source_group.command("add")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--kind", type=click.Choice(list(src.KINDS)), help="What the document is (guessed from its text if left out).")
+@click.option("--kind", type=click.Choice(list(SOURCE_KINDS)), help="What the document is (guessed from its text if left out).")
 @click.option("--title", help="The document's title (guessed if left out).")
 @click.option("--date", "date_", type=DateType(), metavar="YYYY-MM-DD", help="The date the document gives itself.")
 @click.option("--url", help="Where the document was published.")
@@ -42,6 +41,8 @@ def add(files, kind, title, date_, url, issuer, graph_dir, sources_dir):
       forcegraph source add ~/Downloads/decision-2019-07.pdf --kind decision-record --issuer "Kent PCC"
       forcegraph source add ../shared/corpus/*.txt
     """
+    from . import sources as src
+
     if len(files) > 1 and (title or date_ or url):
         raise src.IntakeError("--title, --date and --url describe one document; add files one by one to give them")
     opts = src.Options(kind=kind, title=title, date=date_ and date_.isoformat(), url=url, issuer=issuer)
@@ -73,6 +74,8 @@ def list_(graph_dir):
 
     Example: forcegraph source list
     """
+    from . import sources as src
+
     known = src.scan(Path(graph_dir))
     for sha, (iri, f) in sorted(known.by_sha.items(), key=lambda kv: kv[1]):
         click.echo(f"{iri}\t{f}\t{sha[:12]}")
@@ -92,6 +95,8 @@ def check(graph_dir, sources_dir, candidates_dir, fmt):
 
     Example: forcegraph check --format json
     """
+    from .check import check as run_check
+
     candidates_dir = Path(candidates_dir) if candidates_dir else Path(graph_dir).resolve().parent / "candidates"
     findings = run_check(graph_dir, sources_dir, candidates_dir)
     if fmt == "json":

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pyoxigraph as ox
-
 _W3C = "http://www.w3.org/ns/formats/"
 
 
@@ -20,12 +18,19 @@ class Format:
     extensions: tuple[str, ...] = ()  # the first is what forcegraph writes
     aliases: tuple[str, ...] = ()  # other names a client may give for format=
     iri: str | None = None  # W3C's name for the format (service descriptions, void:feature)
-    oxigraph: ox.RdfFormat | None = None  # for RDF: the parser and writer of pyoxigraph
+    oxigraph_name: str | None = None  # for RDF: pyoxigraph's RdfFormat member
     rdflib: str | None = None  # for RDF: rdflib's serializer name (CONSTRUCT answers)
 
     @property
     def media_type(self) -> str:
         return self.media_types[0]
+
+    @property
+    def oxigraph(self):
+        """pyoxigraph's parser and writer for this format (imported here: `--help` needs no RDF library)."""
+        import pyoxigraph
+
+        return getattr(pyoxigraph.RdfFormat, self.oxigraph_name)
 
     @property
     def rdf(self) -> bool:
@@ -44,17 +49,17 @@ FORMATS: tuple[Format, ...] = (
            iri=_W3C + "SPARQL_Results_XML"),
     # RDF: triples.
     Format("turtle", "triples", ("text/turtle; charset=utf-8", "text/turtle", "application/x-turtle"), (".ttl",),
-           ("ttl", "n3"), _W3C + "Turtle", ox.RdfFormat.TURTLE, "turtle"),
+           ("ttl", "n3"), _W3C + "Turtle", "TURTLE", "turtle"),
     Format("nt", "triples", ("application/n-triples", "text/plain"), (".nt",), ("ntriples", "n-triples"),
-           _W3C + "N-Triples", ox.RdfFormat.N_TRIPLES, "nt"),
+           _W3C + "N-Triples", "N_TRIPLES", "nt"),
     Format("rdfxml", "triples", ("application/rdf+xml", "application/xml", "text/xml"), (".rdf", ".owl"),
-           ("rdf+xml", "rdf", "xml"), _W3C + "RDF_XML", ox.RdfFormat.RDF_XML, "xml"),
+           ("rdf+xml", "rdf", "xml"), _W3C + "RDF_XML", "RDF_XML", "xml"),
     # RDF: quads (the graph each fact comes from is kept).
-    Format("trig", "quads", ("application/trig",), (".trig",), (), _W3C + "TriG", ox.RdfFormat.TRIG, "trig"),
+    Format("trig", "quads", ("application/trig",), (".trig",), (), _W3C + "TriG", "TRIG", "trig"),
     Format("nq", "quads", ("application/n-quads",), (".nq",), ("nquads", "n-quads"), _W3C + "N-Quads",
-           ox.RdfFormat.N_QUADS, "nquads"),
+           "N_QUADS", "nquads"),
     Format("jsonld", "quads", ("application/ld+json", "application/json"), (".jsonld",), ("json-ld", "json"),
-           _W3C + "JSON-LD", ox.RdfFormat.JSON_LD, "json-ld"),
+           _W3C + "JSON-LD", "JSON_LD", "json-ld"),
 )
 
 _BY_NAME = {f.name: f for f in FORMATS}

@@ -17,6 +17,9 @@ from . import guard
 from .errors import QueryFileError, UnknownQuery
 from .resources import queries_dir
 
+# libyaml's loader where PyYAML was built with it: every query runs after the whole library's
+# headers are read, and the pure-Python loader takes most of that time.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PARAM_TYPES = ("iri", "force", "entity", "date", "string", "integer", "decimal")
 
 
@@ -60,7 +63,7 @@ def parse_query_file(path: Path) -> LibraryQuery:
     text = path.read_text(encoding="utf-8")
     header = "\n".join(line[3:] for line in text.splitlines() if line.startswith("#+ ") or line == "#+")
     try:
-        meta = yaml.safe_load(header) or {}
+        meta = yaml.load(header, Loader=_LOADER) or {}
     except yaml.YAMLError as e:
         raise QueryFileError(f"{path}: the #+ header is not valid YAML: {e}") from None
     if "title" not in meta:

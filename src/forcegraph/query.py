@@ -11,21 +11,17 @@ from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 from rdflib import XSD, Graph, Literal, URIRef
-import rdflib.plugins.sparql
-from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
 from . import guard, library
 from .binding import with_values
 from .errors import QueryError
 from .knowledge import KnowledgeGraph, require_known
+from .names import ENGINES
 from .nogc import no_cyclic_gc
 from .terms import converter, rdflib_value, value_converter
 from .vocab import PREFIXES
 
-ENGINES = ("oxigraph", "rdflib")
-# rdflib would fetch a FROM graph it does not hold from the web.
-rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 _IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 
 
@@ -209,6 +205,11 @@ def _run_oxigraph(kg: KnowledgeGraph, sparql: str, bindings: dict[str, Node]) ->
 
 
 def _run_rdflib(kg: KnowledgeGraph, sparql: str, bindings: dict[str, Node]) -> QueryResult:
+    # Imported here: rdflib's SPARQL engine takes longer to import than a query on Oxigraph takes.
+    import rdflib.plugins.sparql
+    from rdflib.plugins.sparql import prepareQuery
+
+    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False  # else it fetches a FROM graph it lacks from the web
     checked = guard.check(with_values(sparql, bindings))
     dataset = kg.rdflib_dataset(facts=True, inferred=True, provenance=True, conflicts=True, ontology=True)
     try:

@@ -29,7 +29,7 @@ from .knowledge import KnowledgeGraph
 from .nogc import no_cyclic_gc
 from .terms import to_oxigraph, to_rdflib
 
-PROFILES = ("owl-rl", "rdfs", "owlrl", "none")
+from .names import PROFILES
 
 TYPE = ox.NamedNode(str(RDF.type))
 # Types that hold of everything: inferring them says nothing.

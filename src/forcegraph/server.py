@@ -349,8 +349,9 @@ ROUTES = [
 ]
 
 
-def create_app(nquads: bytes, triples: int, settings: ServerSettings) -> Starlette:
-    """The web application over a graph given as N-Quads (each worker loads its own copy)."""
+def create_app(graph: bytes | str, triples: int, settings: ServerSettings) -> Starlette:
+    """The web application over a graph given as N-Quads (each worker loads its own copy) or as
+    a built store's folder (each worker opens it read-only)."""
     # Only the names the server was started under: a page elsewhere cannot read it through DNS
     # rebinding, whatever address it listens on.
     middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings)),
@@ -361,15 +362,18 @@ def create_app(nquads: bytes, triples: int, settings: ServerSettings) -> Starlet
                                      allow_methods=["GET", "POST"], allow_headers=["Accept", "Content-Type"]))
     app = Starlette(middleware=middleware, routes=ROUTES, lifespan=_lifespan,
                     exception_handlers={ForcegraphError: _error})
-    app.state.pool = WorkerPool(nquads, settings.workers, settings.limits)
+    app.state.pool = WorkerPool(graph, settings.workers, settings.limits)
     app.state.triples, app.state.settings = triples, settings
     return app
 
 
-def serve(kg: KnowledgeGraph, settings: ServerSettings) -> None:
-    """Serve the graph until stopped (Ctrl-C or SIGTERM); the workers stop with the server."""
-    nquads = kg.store.dump(format=ox.RdfFormat.N_QUADS)
-    app = create_app(nquads, len(kg.store), settings)
+def serve(kg: KnowledgeGraph, settings: ServerSettings, store_path: Path | None = None,
+          quads: int | None = None) -> None:
+    """Serve the graph until stopped (Ctrl-C or SIGTERM); the workers stop with the server. With
+    `store_path`, the folder of `kg`'s built store, each worker opens that instead of a copy;
+    `quads` is its size where known (counting an on-disk store reads all of it)."""
+    graph = str(store_path) if store_path else kg.store.dump(format=ox.RdfFormat.N_QUADS)
+    app = create_app(graph, len(kg.store) if quads is None else quads, settings)
     if "localhost" not in allowed_hosts(settings):
         print(f"Warning: serving on {settings.host}: anyone who can reach it can read the whole graph, "
               "personal data (e-mail addresses, phone numbers) included.", file=sys.stderr)

@@ -24,8 +24,7 @@ RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
-KINDS = {"report": "Report", "decision-record": "DecisionRecord", "agreement-text": "AgreementText",
-         "register": "Register", "web-page": "WebPage"}
+from .names import SOURCE_KINDS as KINDS  # noqa: E402
 
 # The @prefix block every file under graph/ declares (docs/curation.md).
 PREFIXES = """@prefix dcterms: <http://purl.org/dc/terms/> .
