@@ -6,7 +6,7 @@ files, ontology, shapes, the modules that load and reason, the reasoning mode) a
 summary and validation verdict. A read verb opens it when the inputs still match; when they do
 not, it says which changed and builds again, or refuses (`frozen`).
 
-Where: a folder per (graph paths, reasoning) under the cache, which is FORCEGRAPH_CACHE, else
+Where: a folder per (graph paths, reasoning, installation) under the cache, which is FORCEGRAPH_CACHE, else
 `.forcegraph-cache/` in the project (resources.project_root), else $XDG_CACHE_HOME/forcegraph.
 Inside, each build is a folder of its own (`v-…`); `current`, a symlink renamed over the old
 one, names the finished build, so a reader sees the old store or the new, never half of one.
@@ -64,8 +64,9 @@ def _paths(paths) -> list[str]:
 
 
 def home(paths, reasoning: str) -> Path:
-    """The folder holding the builds of `paths` under `reasoning`."""
-    key = json.dumps({"graph": _paths(paths), "reasoning": reasoning})
+    """The folder holding the builds of `paths` under `reasoning` by this installation of
+    forcegraph (two virtualenvs sharing a cache would otherwise take turns rebuilding it)."""
+    key = json.dumps({"graph": _paths(paths), "reasoning": reasoning, "code": str(Path(__file__).parent)})
     return cache_home() / hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
