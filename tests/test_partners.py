@@ -3,10 +3,12 @@ as its README says into real Apache Jena (Debian's libapache-jena-java 4.5, run 
 and given to Jena's and pySHACL's SHACL validators."""
 
 import hashlib
+import json
 import re
 import subprocess
 from pathlib import Path
 
+import pyoxigraph as ox
 import pyshacl
 import pytest
 from click.testing import CliRunner
@@ -16,6 +18,8 @@ import forcegraph
 from forcegraph import library
 from forcegraph.binding import with_values
 from forcegraph.bundle import bundle
+from forcegraph.export import export
+from forcegraph.resources import context_dir
 from forcegraph.cli import cli
 from forcegraph.output import render
 from forcegraph.query import bind_params, run
@@ -139,3 +143,36 @@ def test_a_figure_two_passages_state_is_counted_once(tmp_path):
     forcegraph.reason(kg)
     totals = [r["amountGBP"] for r in run(kg, "money-by-year").records() if r["financialYear"] == "Total"]
     assert totals == [1000000]
+
+
+def _rdf_of_jsonld(data: bytes) -> set:
+    from pyld import jsonld
+
+    nquads = jsonld.to_rdf(json.loads(data), {"format": "application/n-quads"})
+    return set(ox.parse(nquads.encode(), format=ox.RdfFormat.N_QUADS))
+
+
+def test_jsonld_is_one_object_per_thing_and_gives_the_same_triples_in_pyld(seed_kg):
+    # pyld (the JSON-LD 1.1 reference algorithms) reads the file to exactly the triples of the
+    # N-Triples export with --provenance-triples: the facts, and a statement per fact and passage.
+    made = export(seed_kg, "jsonld", "partner", include_inferred=True)
+    triples = export(seed_kg, "nt", "partner", include_inferred=True, provenance_triples=True)
+    # (Apart from the format each file names in its own description.)
+    own = {"http://purl.org/dc/terms/format", "http://rdfs.org/ns/void#feature"}
+    mine = lambda quads: {q for q in quads if q.predicate.value not in own}
+    assert mine(_rdf_of_jsonld(made.data)) == mine(triples.quads)
+    doc = json.loads(made.data)
+    assert doc["@context"] == json.loads((context_dir() / "forcegraph.jsonld").read_text())["@context"]
+    ids = [node["@id"] for node in doc["@graph"]]
+    assert len(ids) == len(set(ids))  # one object per thing
+    cambs = next(node for node in doc["@graph"] if node["@id"] == "id:force/cambridgeshire")
+    # Terms, not prefixed names; IRIs and dates as plain strings; one value bare.
+    assert cambs["@type"] == "PoliceForce"  # an fg class, by its name (@vocab)
+    assert cambs["label"] == "Cambridgeshire Constabulary"
+    assert cambs["hasChiefOfficer"] == "id:corporation-sole/cc-cambridgeshire"
+    assert not [k for k in cambs if ":" in k]
+    # Where the documents say it: the statements inside the thing name the passage.
+    chief = next(s for s in cambs["statements"] if s["predicate"] == "fg:hasChiefOfficer")
+    assert chief["object"] == cambs["hasChiefOfficer"] and chief["wasDerivedFrom"]
+    agreement = next(node for node in doc["@graph"] if node["@id"] == "id:agreement/seven-force-s22a-2015")
+    assert agreement["inForceDate"] == "2015-10-22"

@@ -49,7 +49,9 @@ class Format:
 FORMATS = {
     "turtle": Format(".ttl", "text/turtle", "http://www.w3.org/ns/formats/Turtle", False),
     "trig": Format(".trig", "application/trig", "http://www.w3.org/ns/formats/TriG", True),
-    "jsonld": Format(".jsonld", "application/ld+json", "http://www.w3.org/ns/formats/JSON-LD", True),
+    # JSON-LD is for web developers: one object per thing, so the union, with each fact's
+    # passages as rdf:Statements inside the thing (TriG and N-Quads keep the graphs).
+    "jsonld": Format(".jsonld", "application/ld+json", "http://www.w3.org/ns/formats/JSON-LD", False),
     "nt": Format(".nt", "application/n-triples", "http://www.w3.org/ns/formats/N-Triples", False),
     "nq": Format(".nq", "application/n-quads", "http://www.w3.org/ns/formats/N-Quads", True),
 }
@@ -76,7 +78,7 @@ def context() -> dict:
 
 
 def prefixes() -> dict[str, str]:
-    return {k: v for k, v in context()["@context"].items() if not k.startswith("@")}
+    return {k: v for k, v in context()["@context"].items() if not k.startswith("@") and isinstance(v, str)}
 
 
 # --- profiles -----------------------------------------------------------------------------------
@@ -380,9 +382,11 @@ def export(kg: KnowledgeGraph, fmt: str = "turtle", profile: str | Profile = DEF
 
     Validates first (or takes `validation` already made) and raises NotConforming unless
     `force`. TriG, N-Quads and JSON-LD keep the passage graphs; Turtle and N-Triples give their
-    union, with `provenance_triples` adding one rdf:Statement per fact naming its passages."""
+    union, with `provenance_triples` adding one rdf:Statement per fact naming its passages (always in JSON-LD,
+    where each sits inside the object of the thing it is about)."""
     fmt = format_for(None, fmt)
     profile = profile if isinstance(profile, Profile) else get_profile(profile)
+    provenance_triples = provenance_triples or fmt == "jsonld"
     if provenance_triples and FORMATS[fmt].datasets:
         raise ExportError(f"{fmt} keeps each fact in its passage graph; provenance as triples is for turtle and nt")
     report = validation or validate(kg)
@@ -427,7 +431,7 @@ def _write(fmt: str, quads: list) -> bytes:
         return serialize.ntriples([(q.subject, q.predicate, q.object) for q in quads])
     if fmt == "nq":
         return serialize.nquads(quads)
-    return serialize.jsonld(quads, context())
+    return serialize.jsonld([(q.subject, q.predicate, q.object) for q in quads], context())
 
 
 def write(result: Export, path: Path) -> Path:
