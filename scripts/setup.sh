@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up everything forcegraph needs on a fresh Debian machine: its own .venv with the package
 # and test dependencies; with --browser, Debian's Chromium and ChromeDriver for the browser tests;
-# with --jena, Debian's Apache Jena for the partner tests (run through scripts/jena). Safe to run
-# again: it only installs what is missing. Says what it does, a line a step.
+# with --jena, Debian's Apache Jena and OWL API for the partner tests (scripts/jena,
+# scripts/owl-dl-check). Safe to run again: it only installs what is missing. Says what it does,
+# a line a step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { echo "setup: $*" >&2; }
@@ -15,11 +16,11 @@ if flag=--browser want $args && ! { command -v chromium && command -v chromedriv
   step "installing chromium and chromium-driver from Debian"
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
-if flag=--jena want $args && [ ! -f /usr/share/java/jena-cmds.jar ]; then
+if flag=--jena want $args && [ ! -f /usr/share/java/jena-cmds.jar -o ! -f /usr/share/java/owlapi-distribution.jar ]; then
   step "updating Debian's package lists"
   $sudo apt-get update -qq
-  step "installing libapache-jena-java (Apache Jena 4.5: riot, arq, shacl, tdb2) from Debian"
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libapache-jena-java >/dev/null
+  step "installing libapache-jena-java (Apache Jena 4.5: riot, arq, shacl, tdb2) and libowlapi-java from Debian"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libapache-jena-java libowlapi-java >/dev/null
 fi
 if [ ! -x .venv/bin/python ]; then
   step "creating .venv"

@@ -176,3 +176,46 @@ def test_jsonld_is_one_object_per_thing_and_gives_the_same_triples_in_pyld(seed_
     assert chief["object"] == cambs["hasChiefOfficer"] and chief["wasDerivedFrom"]
     agreement = next(node for node in doc["@graph"] if node["@id"] == "id:agreement/seven-force-s22a-2015")
     assert agreement["inForceDate"] == "2015-10-22"
+
+
+# --- the ontology in OWL tools ------------------------------------------------------------------
+
+
+def test_the_ontology_is_owl2_dl(tmp_path):
+    # The OWL API's DL profile over every ontology file: no violation. (Reserved vocabulary as a
+    # range, say, would be one: the check can fail.)
+    files = sorted((REPO / "ontology").glob("*.ttl"))
+    done = subprocess.run([str(REPO / "scripts" / "owl-dl-check"), *map(str, files)], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip() == "violations: 0", done.stdout + done.stderr
+    broken = tmp_path / "broken.ttl"
+    broken.write_text((REPO / "ontology" / "forcegraph.ttl").read_text()
+                      + "\nfg:countsProperty rdfs:range rdf:Property .\n")
+    done = subprocess.run([str(REPO / "scripts" / "owl-dl-check"), str(broken)], capture_output=True, text=True)
+    assert done.returncode == 1 and "reserved vocabulary" in done.stdout
+
+
+def test_hermit_finds_the_seed_graph_with_the_ontology_consistent(tmp_path):
+    # HermiT as owlready2 ships it, on the seed graph's N-Triples export (facts, provenance,
+    # conflicts and the ontology). xsd:date is outside OWL 2's datatype map: its values are
+    # opaque to HermiT (--ignoreUnsupportedDatatypes), as the ontology's comment says.
+    import owlready2
+
+    hermit = Path(owlready2.__file__).parent / "hermit"
+    data = tmp_path / "seed.nt"
+    result = CliRunner().invoke(cli, ["export", "--profile", "full", "--format", "nt", "--output", str(data),
+                                      *map(str, SEED_ARGS), "--quiet"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+    def consistent(path: Path) -> bool:
+        done = subprocess.run(["java", "-cp", f"{hermit}:{hermit / 'HermiT.jar'}", "org.semanticweb.HermiT.cli.CommandLine",
+                               "-k", "--ignoreUnsupportedDatatypes", path.as_uri()],
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0 or "InconsistentOntologyException" in done.stderr, done.stderr
+        return "owl#Thing is satisfiable" in done.stdout
+
+    assert consistent(data)
+    # A force that is nothing at all: HermiT does say so.
+    contradiction = tmp_path / "contradiction.nt"
+    contradiction.write_text(data.read_text() + "<https://w3id.org/forcegraph/id/force/kent> "
+                             "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/2002/07/owl#Nothing> .\n")
+    assert not consistent(contradiction)
