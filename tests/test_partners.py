@@ -219,3 +219,16 @@ def test_hermit_finds_the_seed_graph_with_the_ontology_consistent(tmp_path):
     contradiction.write_text(data.read_text() + "<https://w3id.org/forcegraph/id/force/kent> "
                              "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/2002/07/owl#Nothing> .\n")
     assert not consistent(contradiction)
+
+
+def test_the_ontology_documentation_names_every_term():
+    # docs/ontology.html (pyLODE, scripts/ontology-docs) is made again when the ontology changes.
+    from rdflib import OWL
+
+    ontology = Graph().parse(REPO / "ontology" / "forcegraph.ttl")
+    fg = "https://w3id.org/forcegraph/ontology#"
+    terms = {str(s) for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+             for s in ontology.subjects(RDF.type, kind) if str(s).startswith(fg)}
+    html = (REPO / "docs" / "ontology.html").read_text(encoding="utf-8")
+    missing = sorted(t for t in terms if t not in html)
+    assert len(terms) > 100 and not missing, f"run scripts/ontology-docs: {missing}"
