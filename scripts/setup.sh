@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Sets up everything forcegraph needs on a fresh Debian machine: its own .venv with the package
 # and test dependencies; with --browser, Debian's Chromium and ChromeDriver for the browser tests;
-# with --jena, Debian's Apache Jena and OWL API for the partner tests (scripts/jena,
-# scripts/owl-dl-check). Safe to run again: it only installs what is missing. Says what it does,
-# a line a step.
+# with --jena, Debian's Apache Jena and OWL API and npm's jsonld.js for the partner tests
+# (scripts/jena, scripts/owl-dl-check). Safe to run again: it only installs what is missing.
+# Says what it does, a line a step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { echo "setup: $*" >&2; }
@@ -43,5 +43,9 @@ if flag=--jena want $args && [ ! -d .venv/jena-resources/xerces ]; then
   (cd "$tmp" && unzip -q /usr/share/java/jena-core.jar 'org/apache/jena/ext/xerces/*.properties')
   mkdir -p .venv/jena-resources
   mv "$tmp/org/apache/jena/ext/xerces" .venv/jena-resources/xerces && rm -rf "$tmp"
+fi
+if flag=--jena want $args && [ ! -d .venv/node/node_modules/jsonld ]; then
+  step "installing jsonld.js (npm) into .venv/node for the partner tests"
+  npm install --silent --no-audit --no-fund --prefix .venv/node jsonld@8 >/dev/null
 fi
 step "done: .venv/bin/forcegraph $(.venv/bin/forcegraph --version | cut -d' ' -f3)"

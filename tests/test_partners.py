@@ -152,15 +152,29 @@ def _rdf_of_jsonld(data: bytes) -> set:
     return set(ox.parse(nquads.encode(), format=ox.RdfFormat.N_QUADS))
 
 
-def test_jsonld_is_one_object_per_thing_and_gives_the_same_triples_in_pyld(seed_kg):
-    # pyld (the JSON-LD 1.1 reference algorithms) reads the file to exactly the triples of the
-    # N-Triples export with --provenance-triples: the facts, and a statement per fact and passage.
+def _rdf_of_jsonld_js(data: bytes, tmp_path: Path) -> set:
+    # jsonld.js as a web page or Node program would use it (installed by setup.sh --jena).
+    modules = REPO / ".venv" / "node" / "node_modules"
+    (tmp_path / "doc.jsonld").write_bytes(data)
+    script = ("const jsonld = require(process.argv[1]); const doc = JSON.parse(require('fs').readFileSync(process.argv[2]));"
+              "jsonld.toRDF(doc, {format: 'application/n-quads'}).then(q => process.stdout.write(q));")
+    done = subprocess.run(["node", "-e", script, str(modules / "jsonld"), str(tmp_path / "doc.jsonld")],
+                          capture_output=True, timeout=300)
+    assert done.returncode == 0, done.stderr.decode()
+    return set(ox.parse(done.stdout, format=ox.RdfFormat.N_QUADS))
+
+
+def test_jsonld_is_one_object_per_thing_and_gives_the_same_triples_in_pyld_and_jsonld_js(seed_kg, tmp_path):
+    # pyld and jsonld.js (JSON-LD 1.1's algorithms in Python and JavaScript) read the file to
+    # exactly the triples of the N-Triples export with --provenance-triples: the facts, and a
+    # statement per fact and passage.
     made = export(seed_kg, "jsonld", "partner", include_inferred=True)
     triples = export(seed_kg, "nt", "partner", include_inferred=True, provenance_triples=True)
     # (Apart from the format each file names in its own description.)
     own = {"http://purl.org/dc/terms/format", "http://rdfs.org/ns/void#feature"}
     mine = lambda quads: {q for q in quads if q.predicate.value not in own}
     assert mine(_rdf_of_jsonld(made.data)) == mine(triples.quads)
+    assert mine(_rdf_of_jsonld_js(made.data, tmp_path)) == mine(triples.quads)
     doc = json.loads(made.data)
     assert doc["@context"] == json.loads((context_dir() / "forcegraph.jsonld").read_text())["@context"]
     ids = [node["@id"] for node in doc["@graph"]]
