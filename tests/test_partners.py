@@ -246,3 +246,51 @@ def test_the_ontology_documentation_names_every_term():
     html = (REPO / "docs" / "ontology.html").read_text(encoding="utf-8")
     missing = sorted(t for t in terms if t not in html)
     assert len(terms) > 100 and not missing, f"run scripts/ontology-docs: {missing}"
+
+
+# --- push and query --store with Jena answering ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def jena_store():
+    """scripts/JenaStore.java on 127.0.0.1: Jena's ARQ answering the SPARQL 1.1 Protocol and
+    Graph Store Protocol (Debian packages no Fuseki), its default graph kept apart as Fuseki's is."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([str(JENA), str(REPO / "scripts" / "JenaStore.java"), str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/store?default", timeout=2).read()
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    pytest.fail(f"JenaStore exited: {proc.stderr.read().decode()}")
+                if time.monotonic() > deadline:
+                    pytest.fail("JenaStore did not start in 120 s")
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_push_and_query_store_give_our_answers_with_jena_answering(jena_store):
+    runner = CliRunner()
+    pushed = runner.invoke(cli, ["push", "--store", jena_store, *map(str, SEED_ARGS), "--quiet"], catch_exceptions=False)
+    assert pushed.exit_code == 0, pushed.output
+    for name in sorted(library.library()):
+        q = library.get(name)
+        params = [a for k, v in q.example_params.items() for a in ("--param", f"{k}={v}")]
+        there = runner.invoke(cli, ["query", name, *params, "--store", jena_store, "--format", "csv"], catch_exceptions=False)
+        here = runner.invoke(cli, ["query", name, *params, *map(str, SEED_ARGS), "--format", "csv"], catch_exceptions=False)
+        assert there.exit_code == here.exit_code == 0, there.output + here.output
+        assert there.stdout == here.stdout and there.stdout.count("\n") > 1, name
