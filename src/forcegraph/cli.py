@@ -330,10 +330,14 @@ def serve_command(graph_paths, reasoning, frozen, host, port, out_dir, timeout, 
               help="File to write (atomically, with the umask's mode; a symlink is written through to its "
                    "target); stdout if left out.")
 @click.option("--force", is_flag=True, help="Write even if the graph does not conform to the shapes.")
+@click.option("--bundle", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Write the partner bundle into DIR instead: every format with the inferred graph, the "
+                   "validation view, shapes, query library, ontology, Fuseki configuration and a README "
+                   "saying how to load it (see README, For partners).")
 @store_options
 @quiet_option
-def export_command(fmt, profile, include_inferred, as_of, provenance_triples, output, force, graph_paths, reasoning,
-                   frozen, quiet):
+def export_command(fmt, profile, include_inferred, as_of, provenance_triples, output, force, bundle, graph_paths,
+                   reasoning, frozen, quiet):
     """Export the graph for partners: Turtle (default), TriG, JSON-LD, N-Triples or N-Quads.
 
     The graph is validated first; a graph that does not conform is not written (exit 1). The
@@ -350,6 +354,11 @@ def export_command(fmt, profile, include_inferred, as_of, provenance_triples, ou
     """
     from .export import export, format_for, get_profile, write
 
+    if bundle:
+        return _export_bundle(bundle, profile, force, graph_paths, reasoning, frozen, quiet,
+                              clashes=[o for o, v in (("--format", fmt), ("--output", output), ("--as-of", as_of),
+                                                      ("--include-inferred", include_inferred),
+                                                      ("--provenance-triples", provenance_triples)) if v])
     fmt = format_for(output, fmt)
     get_profile(profile)  # an unknown profile is refused before the graph is loaded
     if output:
@@ -370,6 +379,22 @@ def export_command(fmt, profile, include_inferred, as_of, provenance_triples, ou
     if not quiet:
         click.echo(f"Exported {result.triples} triples ({result.format}, {result.profile.name} profile){note}"
                    + (f" to {output}" if output else ""), err=True)
+
+
+def _export_bundle(folder, profile, force, graph_paths, reasoning, frozen, quiet, clashes):
+    from .bundle import bundle
+    from .export import get_profile
+
+    if clashes:
+        raise click.UsageError(f"--bundle writes every format with the inferred graph; leave out {', '.join(clashes)}")
+    get_profile(profile)
+    check_writable(folder)
+    kg = _open(graph_paths, reasoning, frozen).kg
+    _progress(quiet)("validating and writing the bundle")
+    result = bundle(kg, folder, profile, force=force, reasoning=reasoning)
+    if not quiet:
+        click.echo(f"Wrote the {profile} bundle ({len(result.files)} files, {result.exports['nq'].triples} triples) "
+                   f"to {folder}: {result.report.text().splitlines()[0]}", err=True)
 
 
 network_as_of_option = as_of_option(

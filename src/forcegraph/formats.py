@@ -48,7 +48,7 @@ FORMATS: tuple[Format, ...] = (
     Format("xml", "results", ("application/sparql-results+xml", "application/xml", "text/xml"), (".xml", ".srx"),
            iri=_W3C + "SPARQL_Results_XML"),
     # RDF: triples.
-    Format("turtle", "triples", ("text/turtle; charset=utf-8", "text/turtle", "application/x-turtle"), (".ttl",),
+    Format("turtle", "triples", ("text/turtle", "application/x-turtle"), (".ttl",),
            ("ttl", "n3"), _W3C + "Turtle", "TURTLE", "turtle"),
     Format("nt", "triples", ("application/n-triples", "text/plain"), (".nt",), ("ntriples", "n-triples"),
            _W3C + "N-Triples", "N_TRIPLES", "nt"),
