@@ -231,9 +231,14 @@ def query_command(name, list_, params, query_file, sparql, fmt, engine, store_ur
         raise click.UsageError("give exactly one of: a query NAME, --file FILE or --sparql TEXT (or --list)")
     if params and not name:
         raise click.UsageError("--param applies to library queries; in your own SPARQL, use VALUES")
+    from . import guard
     from .output import render
     from .query import run, run_sparql
 
+    text = None
+    if not name:
+        text = _read_sparql(query_file) if query_file else sparql
+        guard.check(text)  # a refused query is refused at once, before any graph is opened or built
     remote = _remote(store_url) if store_url else None
     kg = None if remote else _open(graph_paths, reasoning, frozen).kg
     if kg is not None and (click.get_current_context().obj or {}).get("confine"):
@@ -244,7 +249,6 @@ def query_command(name, list_, params, query_file, sparql, fmt, engine, store_ur
         raw = _parse_params(params)
         result = remote.run(name, raw) if remote else run(kg, name, raw, engine)
     else:
-        text = _read_sparql(query_file) if query_file else sparql
         result = remote.run_sparql(text) if remote else run_sparql(kg, text, engine=engine)
     click.echo(render(result, fmt), nl=fmt == "table")
 
