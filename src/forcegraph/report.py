@@ -80,21 +80,18 @@ class Scope:
         return self.forces is None or any(i in self.things for i in iris if i)
 
 
-def scope_for(kg: KnowledgeGraph, force: str | None, region: str | None) -> Scope:
+def scope_for(kg: KnowledgeGraph, force: str | None, region: str | None, every: nx.Graph) -> Scope:
     if force and region:
         raise QueryError("give --force or --region, not both")
     if force:
         iri = str(convert_param(kg, library.Param("force", "force", required=True), force))
-        rows = records(kg, "lookup-by-name", {"name": iri})
-        label = next((r["label"] for r in rows), iri)
-        return Scope(label, {iri})
+        return Scope(every.nodes[iri]["label"] if iri in every else force, {iri})
     if region:
         iri = str(convert_param(kg, library.Param("region", "entity", required=True), region))
         rows = records(kg, "forces-in-region", {"region": iri})
         if not rows:
             raise QueryError(f"{region!r} is not a police region with forces (e.g. \"Eastern Region\")")
-        label = next((r["label"] for r in records(kg, "lookup-by-name", {"name": iri})), region)
-        return Scope(label, {r["force"] for r in rows})
+        return Scope(rows[0]["regionLabel"], {r["force"] for r in rows})
     return Scope("all forces")
 
 
@@ -387,8 +384,8 @@ class Report:
 def build(kg: KnowledgeGraph, as_of: date | None = None, force: str | None = None, region: str | None = None) -> Report:
     """The briefing for `as_of` (today if None), for all forces or for one force or region."""
     as_of = as_of or date.today()
-    scope = scope_for(kg, force, region)
     every = network.collaboration_graph(kg)
+    scope = scope_for(kg, force, region, every)
     _widen(scope, every)
     passages = Passages()
     gs = network.graphs(kg, as_of, governance=False)
