@@ -15,7 +15,7 @@ from itertools import islice
 
 import networkx as nx
 
-from . import library
+from . import library, network
 from .errors import QueryError
 from .knowledge import KnowledgeGraph
 from .nogc import no_cyclic_gc
@@ -132,8 +132,10 @@ class Connection:
 
 @no_cyclic_gc()
 def link_graph(kg: KnowledgeGraph, as_of: date | None = None) -> nx.Graph:
-    """Every stated link, undirected, with its passages; on `as_of`, without the agreements
-    not in force then (queries/agreements-in-force.rq) and what only they connected."""
+    """Every stated link, undirected, with its passages. On `as_of`, without the agreements not
+    in force then (queries/agreements-in-force.rq), the parties not party then
+    (agreement-parties.rq: a party added by a change joins when it comes into force), and without a force's tie to a collaboration
+    that the network of that date does not hold (a dated membership; network.py's rules)."""
     g = nx.Graph()
     seen: dict = {}
     for r in records(kg, "path-links"):
@@ -153,6 +155,12 @@ def link_graph(kg: KnowledgeGraph, as_of: date | None = None) -> nx.Graph:
     if as_of is not None:
         in_force = {r["agreement"] for r in records(kg, "agreements-in-force", {"as_of": as_of.isoformat()})}
         g.remove_nodes_from([n for n, d in list(g.nodes(data=True)) if d["kind"] == "agreement" and n not in in_force])
+        parties = {(r["party"], r["agreement"]) for r in records(kg, "agreement-parties", {"as_of": as_of.isoformat()})}
+        g.remove_edges_from([(u, v) for u, v in list(g.edges) if {g.nodes[u]["kind"], g.nodes[v]["kind"]} ==
+                             {"agreement", "corporation sole"} and (u, v) not in parties and (v, u) not in parties])
+        then = network.collaboration_graph(kg, as_of)
+        g.remove_edges_from([(u, v) for u, v in network.collaboration_graph(kg).edges
+                             if g.has_edge(u, v) and not then.has_edge(u, v)])
     return g
 
 
