@@ -366,6 +366,9 @@ def serve(kg: KnowledgeGraph, settings: ServerSettings) -> None:
     """Serve the graph until stopped (Ctrl-C or SIGTERM); the workers stop with the server."""
     nquads = kg.store.dump(format=ox.RdfFormat.N_QUADS)
     app = create_app(nquads, len(kg.store), settings)
+    from .webreport import routes  # /report and /path read the server's own copy of the graph
+
+    app.router.routes[:0] = routes(kg)
     if "localhost" not in allowed_hosts(settings):
         print(f"Warning: serving on {settings.host}: anyone who can reach it can read the whole graph, "
               "personal data (e-mail addresses, phone numbers) included.", file=sys.stderr)
