@@ -59,10 +59,10 @@ class Passages:
             self.items[iri] = {"n": len(self.items) + 1, "iri": iri, "document": row.get("document"),
                                "title": row.get("documentTitle") or row.get("title"),
                                "locator": row.get("locator") or "", "excerpt": row.get("excerpt") or ""}
-        return f"p{self.items[iri]['n']}"
+        return f"passage-{self.items[iri]['n']}"
 
     def refs(self, rows, key="source") -> list[str]:
-        return sorted({r for r in (self.ref(x, key) for x in rows) if r}, key=lambda a: int(a[1:]))
+        return sorted({r for r in (self.ref(x, key) for x in rows) if r}, key=lambda a: int(a.rsplit("-", 1)[1]))
 
 
 # --- what the report is about ---------------------------------------------------------------------
@@ -233,7 +233,8 @@ def network_svg(gs: dict[str, nx.Graph], scope: Scope, as_of: date) -> str:
 def _inline(svg: bytes) -> str:
     """An SVG file's bytes as markup to place in the page (without its XML prologue)."""
     text = svg.decode("utf-8")
-    return text[text.index("<svg"):]
+    # matplotlib opens every link in a new window; these are anchors in the same page.
+    return text[text.index("<svg"):].replace(' target="_blank"', "")
 
 
 def _svg(fig) -> str:
@@ -282,7 +283,7 @@ def timeline_svg(bars: list[Bar], due: list[dict], as_of: date) -> str:
                     mark.set_url(f"#{s['refs'][0]}")
         ax.axvline(mdates.date2num(as_of), color="#D55E00", lw=1.6)
         ax.text(mdates.date2num(as_of), -0.7, f" as of {as_of.isoformat()}", color="#D55E00", fontsize=8, va="bottom")
-        ax.axvspan(mdates.date2num(as_of), mdates.date2num(as_of + DUE_WINDOW), color="#F0E442", alpha=0.18, lw=0)
+        ax.axvspan(mdates.date2num(as_of), mdates.date2num(as_of + DUE_WINDOW), color="#F0E442", alpha=0.18, lw=0, zorder=0)  # under the bars, which stay clickable
         ax.set_yticks(range(len(bars)), [_short(b.label, 48) for b in bars], fontsize=8)
         ax.set_ylim(len(bars) - 0.4, -0.9)
         ax.set_xlim(mdates.date2num(left), mdates.date2num(right))
@@ -363,7 +364,7 @@ def _e(text) -> str:
 
 
 def _refs(refs: list[str]) -> str:
-    return "".join(f'<sup><a class="ref" href="#{r}">[{r[1:]}]</a></sup>' for r in refs)
+    return "".join(f'<sup><a class="ref" href="#{r}">[{r.rsplit("-", 1)[1]}]</a></sup>' for r in refs)
 
 
 def _gbp(value) -> str:
@@ -474,14 +475,14 @@ marker for its passage.</p>
     if not disagreements:
         parts.append("<p>No conflicts between documents concern this scope.</p>")
     for c in disagreements:
-        sides = "".join(f'<div class="side"><a class="ref" href="#{s["ref"]}">[{s["ref"][1:]}]</a> {_e(s["title"])}, '
+        sides = "".join(f'<div class="side"><a class="ref" href="#{s["ref"]}">[{s["ref"].rsplit("-", 1)[1]}]</a> {_e(s["title"])}, '
                         f'{_e(s["locator"])}<br><q>{_e(s["excerpt"])}</q></div>' for s in c["sides"].values() if s["ref"])
         parts.append(f'<div class="conflict"><p><b>{_e(c["about"] or c["kind"])}</b>: {_e(c["description"])}</p>'
                      f'<div class="sides">{sides}</div></div>')
 
     parts.append('<h2 id="passages">Passages</h2><ol class="passages">')
     for p in passages.items.values():
-        parts.append(f'<li id="p{p["n"]}"><b>{_e(p["title"] or p["document"])}</b>, {_e(p["locator"])}: '
+        parts.append(f'<li id="passage-{p["n"]}"><b>{_e(p["title"] or p["document"])}</b>, {_e(p["locator"])}: '
                      f'<q>{_e(p["excerpt"])}</q> <small>{_e(p["iri"])}</small></li>')
     parts.append("</ol><p class=\"legend\">Made by forcegraph from the graph's library queries.</p></body></html>\n")
     return Report(as_of, scope, "\n".join(parts), bars, due, cash, passages)
