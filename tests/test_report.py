@@ -131,5 +131,10 @@ def test_path_cli_json_and_unknown_name(run_cli):
     answer = json.loads(result.output)
     assert [n["label"] for n in answer["paths"][0]["nodes"]][1] == "Chiltern Transport Consortium"
     assert answer["paths"][0]["steps"][0]["passages"][0]["excerpt"]
+    table = run_cli("path", "Thames Valley Police", "Cambridgeshire Constabulary", *SEED_ARGS, "--max-length", "2")
+    assert table.output.splitlines()[2] == "1. Thames Valley Police → Chiltern Transport Consortium → Cambridgeshire Constabulary  (2 steps)"
+    assert "   Chiltern Transport Consortium — member — Thames Valley Police" in table.output
+    svg = run_cli("path", "Thames Valley Police", "Cambridgeshire Constabulary", *SEED_ARGS, "--format", "svg")
+    assert svg.output.startswith("<?xml") and ">Chiltern Transport" in svg.output
     bad = run_cli("path", "Nowhere Constabulary", "Kent", *SEED_ARGS)
     assert bad.exit_code == 2 and "no entity is called 'Nowhere Constabulary'" in bad.output
