@@ -10,6 +10,7 @@ artist, so a bar is a link in the page."""
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 import os
@@ -35,6 +36,7 @@ BEFORE = timedelta(days=5 * 365)  # how far back the timeline reaches from the a
 STEP_MARKERS = {"in force": "o", "signed": "s", "review": "D", "expiry": "X", "extended to": ">",
                 "amendment": "^", "extension": ">", "joining": "P", "leaving": "v", "stepping back": "v", "go-live": "*"}
 DUE_STEPS = ("review", "expiry", "extended to")
+MOST_DRAWN = 150  # things in the network picture before it shows forces only
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
@@ -215,7 +217,10 @@ def leads(gs: dict[str, nx.Graph], scope: Scope, passages: Passages) -> tuple[li
     return rows, leaders, cells
 
 
-def network_svg(gs: dict[str, nx.Graph], scope: Scope, as_of: date) -> str:
+def network_svg(gs: dict[str, nx.Graph], scope: Scope, as_of: date) -> tuple[str, str]:
+    """The network picture and what it shows: forces and what they are tied to, or, past
+    MOST_DRAWN things (a national graph), the forces that work together, which stays legible
+    (one node per force) and printable."""
     g = gs["collaborations"]
     if scope.forces is not None:
         keep = set()
@@ -223,8 +228,19 @@ def network_svg(gs: dict[str, nx.Graph], scope: Scope, as_of: date) -> str:
             keep |= {f} | set(g[f])
         g = g.subgraph(keep).copy()
     if g.number_of_nodes() == 0:
-        return "<p>No ties on this date.</p>"
-    return _inline(draw.static_pictures("collaborations", g, draw.positions("collaborations", g), as_of)["svg"])
+        return "<p>No ties on this date.</p>", ""
+    name, note = "collaborations", "Forces and the collaborations and agreements they are tied to."
+    if g.number_of_nodes() > MOST_DRAWN:
+        name, g = "forces", network.project_forces(g)
+        note = (f"Forces that work together (line width: how many collaborations and agreements they share): "
+                f"the {gs['collaborations'].number_of_nodes()} forces, collaborations and agreements are too many "
+                "to draw legibly; `forcegraph network draw` draws them, and a report for one force or region "
+                "draws its part.")
+    # A PNG in the page: the picture's own SVG (thousands of paths) stalled Chromium's printing
+    # of a national report; it carries no links to keep.
+    png = draw.static_pictures(name, g, draw.positions(name, g), as_of, ("png",))["png"]
+    alt = _e(f"{network.TITLES[name]} on {as_of.isoformat()}")
+    return f'<img id="network-picture" alt="{alt}" src="data:image/png;base64,{base64.b64encode(png).decode()}">', note
 
 
 # --- charts (matplotlib, SVG) -----------------------------------------------------------------------
@@ -347,7 +363,7 @@ table { border-collapse: collapse; font-size: 0.85em; margin: 0.5em 0; }
 th, td { border: 1px solid #ddd; padding: 0.25em 0.5em; text-align: left; vertical-align: top; }
 th { background: #f3f3f3; } td.num { text-align: right; white-space: nowrap; }
 .money { display: flex; gap: 1.5em; align-items: flex-start; flex-wrap: wrap; break-inside: avoid; margin-bottom: 1em; }
-.chart svg, .money svg { max-width: 100%; height: auto; }
+.chart svg, .money svg, .chart img { max-width: 100%; height: auto; }
 .due td { background: #FFF7CC; }
 sup a, a.ref { font-size: 0.8em; text-decoration: none; }
 .sides { display: grid; grid-template-columns: 1fr 1fr; gap: 1em; }
@@ -394,7 +410,7 @@ def build(kg: KnowledgeGraph, as_of: date | None = None, force: str | None = Non
     cash = money(kg, scope, passages)
     rows, leaders, cells = leads(gs, scope, passages)
     disagreements = conflicts(kg, scope, passages)
-    picture = network_svg(gs, scope, as_of)
+    picture, picture_note = network_svg(gs, scope, as_of)
 
     collab = gs["collaborations"]
     forces = sorted(scope.forces) if scope.forces is not None else sorted(
@@ -469,7 +485,8 @@ marker for its passage.</p>
     else:
         parts.append("<p>No lead or host force is stated for this scope on this date.</p>")
 
-    parts.append(f'<h2 id="network">The network on {as_of.isoformat()}</h2><div class="chart">{picture}</div>')
+    parts.append(f'<h2 id="network">The network on {as_of.isoformat()}</h2><p class="legend">{_e(picture_note)}</p>'
+                 f'<div class="chart">{picture}</div>')
 
     parts.append('<h2 id="conflicts">Where the documents disagree</h2>')
     if not disagreements:
@@ -491,7 +508,7 @@ marker for its passage.</p>
 # --- writing --------------------------------------------------------------------------------------
 
 
-def print_pdf(html_path: Path, pdf_path: Path, timeout: float = 120) -> None:
+def print_pdf(html_path: Path, pdf_path: Path, timeout: float = 600) -> None:
     """Print a page to PDF with headless Chromium, in a profile of its own that is thrown away."""
     if not Path(CHROMIUM).exists():
         raise ReportError(f"{CHROMIUM} is not installed: the PDF is printed by headless Chromium "
