@@ -33,7 +33,7 @@ def parts(kg) -> dict[str, float]:
     scope, passages = report.Scope("all forces"), report.Passages()
     t["network graphs (date and every date)"], gs = timed(lambda: (network.graphs(kg, AS_OF, governance=False),
                                                                     network.collaboration_graph(kg))[0])
-    t["timeline (query + chart)"], (bars, due) = timed(lambda: report.timeline(kg, AS_OF, scope, passages))
+    t["timeline (query)"], (bars, due) = timed(lambda: report.timeline(kg, AS_OF, scope, passages))
     t["timeline chart alone"], _ = timed(lambda: report.timeline_svg(bars, due, AS_OF))
     t["money (query)"], _ = timed(lambda: report.money(kg, scope, passages))
     t["conflicts (query)"], _ = timed(lambda: report.conflicts(kg, scope, passages))
