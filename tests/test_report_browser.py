@@ -68,7 +68,7 @@ def requests_made(driver) -> list[str]:
         message = json.loads(entry["message"])["message"]
         if message["method"] == "Network.requestWillBeSent":
             urls.append(message["params"]["request"]["url"])
-    return [u for u in urls if not u.startswith("data:")]  # the page's own pictures, inside it
+    return urls
 
 
 def bar_ids(driver, kind="bar-"):

@@ -10,7 +10,6 @@ artist, so a bar is a link in the page."""
 
 from __future__ import annotations
 
-import base64
 import html
 import io
 import os
@@ -236,11 +235,8 @@ def network_svg(gs: dict[str, nx.Graph], scope: Scope, as_of: date) -> tuple[str
                 f"the {gs['collaborations'].number_of_nodes()} forces, collaborations and agreements are too many "
                 "to draw legibly; `forcegraph network draw` draws them, and a report for one force or region "
                 "draws its part.")
-    # A PNG in the page: the picture's own SVG (thousands of paths) stalled Chromium's printing
-    # of a national report; it carries no links to keep.
-    png = draw.static_pictures(name, g, draw.positions(name, g), as_of, ("png",))["png"]
-    alt = _e(f"{network.TITLES[name]} on {as_of.isoformat()}")
-    return f'<img id="network-picture" alt="{alt}" src="data:image/png;base64,{base64.b64encode(png).decode()}">', note
+    svg = draw.static_pictures(name, g, draw.positions(name, g), as_of, ("svg",))["svg"]
+    return _inline(svg), note
 
 
 # --- charts (matplotlib, SVG) -----------------------------------------------------------------------
@@ -363,7 +359,7 @@ table { border-collapse: collapse; font-size: 0.85em; margin: 0.5em 0; }
 th, td { border: 1px solid #ddd; padding: 0.25em 0.5em; text-align: left; vertical-align: top; }
 th { background: #f3f3f3; } td.num { text-align: right; white-space: nowrap; }
 .money { display: flex; gap: 1.5em; align-items: flex-start; flex-wrap: wrap; break-inside: avoid; margin-bottom: 1em; }
-.chart svg, .money svg, .chart img { max-width: 100%; height: auto; }
+.chart svg, .money svg { max-width: 100%; height: auto; }
 .due td { background: #FFF7CC; }
 sup a, a.ref { font-size: 0.8em; text-decoration: none; }
 .sides { display: grid; grid-template-columns: 1fr 1fr; gap: 1em; }
