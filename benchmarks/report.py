@@ -53,7 +53,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     # Seeds and reference together are one graph; each further folder is a graph of its own.
-    graphs = {"seed": [g for g in args.graph if Path(g).name in ("seeds", "reference")]}
+    seed = [g for g in args.graph if Path(g).name in ("seeds", "reference")]
+    graphs = {"seed": seed} if seed else {}
     for g in args.graph:
         if Path(g).name not in ("seeds", "reference"):
             graphs[Path(g).name] = [g]
