@@ -499,6 +499,11 @@ from .cli_review import candidates_cmd, review_group  # noqa: E402
 cli.add_command(candidates_cmd)
 cli.add_command(review_group)
 
+from .cli_report import path_command, report_command  # noqa: E402
+
+cli.add_command(report_command)
+cli.add_command(path_command)
+
 
 def main():
     # Only the `forcegraph` program confines its own process: a test that runs the commands

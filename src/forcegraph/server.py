@@ -374,6 +374,9 @@ def serve(kg: KnowledgeGraph, settings: ServerSettings, store_path: Path | None 
     `quads` is its size where known (counting an on-disk store reads all of it)."""
     graph = str(store_path) if store_path else kg.store.dump(format=ox.RdfFormat.N_QUADS)
     app = create_app(graph, len(kg.store) if quads is None else quads, settings)
+    from .webreport import routes  # /report and /path read the server's own copy of the graph
+
+    app.router.routes[:0] = routes(kg)
     if "localhost" not in allowed_hosts(settings):
         print(f"Warning: serving on {settings.host}: anyone who can reach it can read the whole graph, "
               "personal data (e-mail addresses, phone numbers) included.", file=sys.stderr)
