@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from .atomic import check_writable
-from .cli import _load_and_reason, _progress, as_of_option, graph_options, quiet_option
+from .cli import _open, _progress, as_of_option, quiet_option, store_options
 
 
 @click.command("report")
@@ -19,9 +19,9 @@ from .cli import _load_and_reason, _progress, as_of_option, graph_options, quiet
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for report.html and report.pdf.")
 @click.option("--no-pdf", is_flag=True, help="Write only the HTML (the PDF needs headless Chromium).")
-@graph_options
+@store_options
 @quiet_option
-def report_command(as_of, force, region, out_dir, no_pdf, graph_paths, reasoning, quiet):
+def report_command(as_of, force, region, out_dir, no_pdf, graph_paths, reasoning, frozen, quiet):
     """Write a briefing: OUT/report.html (one file, works offline) and OUT/report.pdf (printed by
     headless Chromium). Headline figures, the agreements timeline with what falls due in the next
     twelve months, money by financial year and organisation, who leads what, the network on the
@@ -37,7 +37,7 @@ def report_command(as_of, force, region, out_dir, no_pdf, graph_paths, reasoning
 
     check_writable(out_dir)
     say = _progress(quiet)
-    kg = _load_and_reason(graph_paths, reasoning, quiet)
+    kg = _open(graph_paths, reasoning, frozen).kg
     say("building the report")
     result = build(kg, as_of, force=force, region=region)
     say("writing" + ("" if no_pdf else " and printing the PDF"))
@@ -56,8 +56,8 @@ def report_command(as_of, force, region, out_dir, no_pdf, graph_paths, reasoning
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "svg"]), default="table", show_default=True,
               help="table: each chain with its passages; json; svg: a small picture.")
 @click.option("--most", default=10, show_default=True, type=click.IntRange(1, 100), help="Most chains shown.")
-@graph_options
-def path_command(a, b, max_length, as_of, fmt, most, graph_paths, reasoning):
+@store_options
+def path_command(a, b, max_length, as_of, fmt, most, graph_paths, reasoning, frozen):
     """How A and B are connected: the shortest chains of stated links between them (through
     corporations sole, agreements, collaborations, governance bodies and services), each step
     with the passages that state it; shorter and better-sourced chains first.
@@ -70,7 +70,7 @@ def path_command(a, b, max_length, as_of, fmt, most, graph_paths, reasoning):
     """
     from .paths import find
 
-    found = find(_load_and_reason(graph_paths, reasoning), a, b, max_length, as_of, most)
+    found = find(_open(graph_paths, reasoning, frozen).kg, a, b, max_length, as_of, most)
     if fmt == "svg":
         click.echo(found.to_svg().decode("utf-8"), nl=False)
     else:

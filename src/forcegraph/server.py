@@ -3,7 +3,8 @@
 Routes: `/sparql` (GET `?query=`, POST form-encoded or `application/sparql-query`; a service
 description on a plain GET), `/queries` (the library, as JSON), `/queries/{name}[.json|.csv|.tsv|
 .xml]` (a library query with parameters from the query string, as datasette serves its named
-queries), `/network` (the network picture, if one has been drawn), `/health`, and `/` (the page).
+queries), `/network` (the network picture, if one has been drawn), `/report` and `/path` (see
+webreport.py), `/health`, and `/` (the page).
 
 Queries run in worker processes (see workers.py): the server itself only reads requests,
 negotiates formats and relays replies, so a runaway query never takes it down."""
