@@ -195,9 +195,8 @@ def service_description(endpoint: str, triples: int, settings: ServerSettings) -
 # --- the application -------------------------------------------------------------------------
 
 
-def create_app(nquads: bytes | str, triples: int, settings: ServerSettings) -> Starlette:
-    """The web application over a graph given as N-Quads (each worker loads its own copy) or as
-    a built store's folder (each worker opens it read-only)."""
+def create_app(nquads: bytes, triples: int, settings: ServerSettings) -> Starlette:
+    """The web application over a graph given as N-Quads (each worker loads its own copy)."""
     limits = settings.limits
     pool = WorkerPool(nquads, settings.workers, limits)
 
@@ -363,13 +362,10 @@ def create_app(nquads: bytes | str, triples: int, settings: ServerSettings) -> S
     )
 
 
-def serve(kg: KnowledgeGraph, settings: ServerSettings, store_path: Path | None = None,
-          quads: int | None = None) -> None:
-    """Serve the graph until stopped (Ctrl-C or SIGTERM); the workers stop with the server. With
-    `store_path`, the folder of `kg`'s built store, each worker opens that instead of a copy;
-    `quads` is its size where known (counting an on-disk store reads all of it)."""
-    graph = str(store_path) if store_path else kg.store.dump(format=ox.RdfFormat.N_QUADS)
-    app = create_app(graph, len(kg.store) if quads is None else quads, settings)
+def serve(kg: KnowledgeGraph, settings: ServerSettings) -> None:
+    """Serve the graph until stopped (Ctrl-C or SIGTERM); the workers stop with the server."""
+    nquads = kg.store.dump(format=ox.RdfFormat.N_QUADS)
+    app = create_app(nquads, len(kg.store), settings)
     if "localhost" not in allowed_hosts(settings):
         print(f"Warning: serving on {settings.host}: anyone who can reach it can read the whole graph, "
               "personal data (e-mail addresses, phone numbers) included.", file=sys.stderr)
