@@ -2,5 +2,5 @@
 # Sets up and runs the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh --browser
+bash scripts/setup.sh --browser --jena
 .venv/bin/python -m pytest -q "$@"

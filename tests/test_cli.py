@@ -44,7 +44,7 @@ def test_build_reports_counts_and_writes_out(run_cli, repo, tmp_path):
     assert summary["conflicts"] >= 30
     assert (out / "forcegraph.trig").stat().st_size > 100_000
     assert "conforms" in (out / "validation.txt").read_text()
-    assert (out / "conflicts.csv").read_text().startswith("conflict,kind,about,description,passages,excerpts")
+    assert (out / "conflicts.csv").read_text().startswith("conflict,kind,about,description,passage,excerpt")
 
 
 def test_malformed_trig_stops_build_with_file_and_line_and_writes_nothing(run_cli, repo, tmp_path):

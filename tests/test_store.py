@@ -59,16 +59,24 @@ def test_a_query_added_to_the_checkout_is_listed_and_runs(project):
     assert int(rows(fg(project, "query", "count-forces", "--format", "json"))[0]["forces"]) >= 40
 
 
+def uses_alt_label(turtle: str) -> bool:
+    """Whether any triple states an alternative name (the ontology declaring the term does not count)."""
+    from rdflib import Graph
+    from rdflib.namespace import SKOS
+
+    return any(True for _ in Graph().parse(data=turtle, format="turtle").triples((None, SKOS.altLabel, None)))
+
+
 def test_a_tightened_partner_profile_changes_the_next_export(project):
     before = fg(project, "export")
     assert before.returncode == 0, before.stderr
-    assert "skos:altLabel" in before.stdout
+    assert uses_alt_label(before.stdout)
     profile = project / "profiles" / "partner.yaml"
     profile.write_text(profile.read_text().replace("properties: [fg:email, fg:telephone]",
                                                    "properties: [fg:email, fg:telephone, skos:altLabel]"))
     after = fg(project, "export")
     assert after.returncode == 0, after.stderr
-    assert "skos:altLabel" not in after.stdout
+    assert not uses_alt_label(after.stdout)
     assert "building" not in after.stderr  # a profile is not an input of the build: no rebuild
 
 

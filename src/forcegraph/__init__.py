@@ -16,6 +16,10 @@ import sys
 import types
 from collections.abc import Mapping
 from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .knowledge import KnowledgeGraph
 
 # What the package offers, imported when first asked for: the command line imports only what a
 # verb needs (rdflib, pyshacl and owlrl take longer to import than a query takes to run).

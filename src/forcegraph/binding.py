@@ -18,8 +18,8 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from .errors import QueryError
+from .vocab import XSD_STRING
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 # Characters an IRI may not hold in SPARQL's <…> syntax.
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
@@ -38,7 +38,7 @@ def sparql_term(term: Node) -> str:
             if not re.fullmatch(r"[A-Za-z]+(-[A-Za-z0-9]+)*", term.language):
                 raise QueryError(f"{term.language!r} is not a language tag")
             return f"{text}@{term.language}"
-        if term.datatype is not None and str(term.datatype) != _XSD_STRING:
+        if term.datatype is not None and str(term.datatype) != XSD_STRING:
             return f"{text}^^{sparql_term(URIRef(term.datatype))}"
         return text
     raise QueryError(f"cannot bind {term!r}: only IRIs and literals can be parameters")

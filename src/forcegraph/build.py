@@ -45,7 +45,7 @@ class BuildResult:
             "external sources": by_class.get("external source", 0),
             "fact graphs": len(kg.fact_graphs()),
             "entities by class": by_class,
-            "conflicts": len(self.conflicts.rows),
+            "conflicts": len({row[0] for row in self.conflicts.rows}),  # a row per conflict and passage
             "violations": len(self.validation.errors),
             "warnings": len(self.validation.warnings),
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},

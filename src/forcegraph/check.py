@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import ForcegraphError
-from .load import FORMATS, LoadError, data_files
+from .load import LoadError, data_files, file_format
 from .vocab import CONFLICTS_GRAPH, FG, PROVENANCE_GRAPH
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -71,7 +71,7 @@ class _Lines:
 
 def _parse(path: Path) -> list[ox.Quad]:
     try:
-        return list(ox.parse(path=str(path), format=FORMATS[path.suffix]))
+        return list(ox.parse(path=str(path), format=file_format(path)))
     except SyntaxError as e:
         raise CheckError(f"{path}:{e.lineno}:{e.offset}: not valid {path.suffix[1:].upper()}: {e.msg}") from None
     except OSError as e:

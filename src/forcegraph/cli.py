@@ -17,7 +17,8 @@ import click
 from .atomic import check_writable
 from .clitypes import DateType
 from .errors import ForcegraphError
-from .names import ENGINES, PROFILES, RESULT_FORMATS as FORMATS
+from .formats import RESULT_FORMATS
+from .names import ENGINES, PROFILES
 
 # Modules beyond these are imported by the verbs that need them: `--help` and a query on a built
 # store must not wait for rdflib's SPARQL engine, pyshacl, owlrl or networkx.
@@ -207,7 +208,7 @@ def _list_queries(fmt: str) -> None:
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of the query (repeatable).")
 @click.option("--file", "query_file", type=click.Path(exists=True, dir_okay=False), help="Run your own SPARQL from a file.")
 @click.option("--sparql", help="Run your own SPARQL given as text.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True,
               help="Output for SELECT/ASK; CONSTRUCT and DESCRIBE always give Turtle.")
 @click.option("--engine", type=click.Choice(ENGINES), default="oxigraph", show_default=True, help="SPARQL engine.")
 @click.option("--store", "store_url", metavar="URL",
@@ -230,9 +231,14 @@ def query_command(name, list_, params, query_file, sparql, fmt, engine, store_ur
         raise click.UsageError("give exactly one of: a query NAME, --file FILE or --sparql TEXT (or --list)")
     if params and not name:
         raise click.UsageError("--param applies to library queries; in your own SPARQL, use VALUES")
+    from . import guard
     from .output import render
     from .query import run, run_sparql
 
+    text = None
+    if not name:
+        text = _read_sparql(query_file) if query_file else sparql
+        guard.check(text)  # a refused query is refused at once, before any graph is opened or built
     remote = _remote(store_url) if store_url else None
     kg = None if remote else _open(graph_paths, reasoning, frozen).kg
     if kg is not None and (click.get_current_context().obj or {}).get("confine"):
@@ -243,7 +249,6 @@ def query_command(name, list_, params, query_file, sparql, fmt, engine, store_ur
         raw = _parse_params(params)
         result = remote.run(name, raw) if remote else run(kg, name, raw, engine)
     else:
-        text = _read_sparql(query_file) if query_file else sparql
         result = remote.run_sparql(text) if remote else run_sparql(kg, text, engine=engine)
     click.echo(render(result, fmt), nl=fmt == "table")
 
@@ -332,10 +337,14 @@ def serve_command(graph_paths, reasoning, frozen, host, port, out_dir, timeout, 
               help="File to write (atomically, with the umask's mode; a symlink is written through to its "
                    "target); stdout if left out.")
 @click.option("--force", is_flag=True, help="Write even if the graph does not conform to the shapes.")
+@click.option("--bundle", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Write the partner bundle into DIR instead: every format with the inferred graph, the "
+                   "validation view, shapes, query library, ontology, Fuseki configuration and a README "
+                   "saying how to load it (see README, For partners).")
 @store_options
 @quiet_option
-def export_command(fmt, profile, include_inferred, as_of, provenance_triples, output, force, graph_paths, reasoning,
-                   frozen, quiet):
+def export_command(fmt, profile, include_inferred, as_of, provenance_triples, output, force, bundle, graph_paths,
+                   reasoning, frozen, quiet):
     """Export the graph for partners: Turtle (default), TriG, JSON-LD, N-Triples or N-Quads.
 
     The graph is validated first; a graph that does not conform is not written (exit 1). The
@@ -352,6 +361,11 @@ def export_command(fmt, profile, include_inferred, as_of, provenance_triples, ou
     """
     from .export import export, format_for, get_profile, write
 
+    if bundle:
+        return _export_bundle(bundle, profile, force, graph_paths, reasoning, frozen, quiet,
+                              clashes=[o for o, v in (("--format", fmt), ("--output", output), ("--as-of", as_of),
+                                                      ("--include-inferred", include_inferred),
+                                                      ("--provenance-triples", provenance_triples)) if v])
     fmt = format_for(output, fmt)
     get_profile(profile)  # an unknown profile is refused before the graph is loaded
     if output:
@@ -372,6 +386,22 @@ def export_command(fmt, profile, include_inferred, as_of, provenance_triples, ou
     if not quiet:
         click.echo(f"Exported {result.triples} triples ({result.format}, {result.profile.name} profile){note}"
                    + (f" to {output}" if output else ""), err=True)
+
+
+def _export_bundle(folder, profile, force, graph_paths, reasoning, frozen, quiet, clashes):
+    from .bundle import bundle
+    from .export import get_profile
+
+    if clashes:
+        raise click.UsageError(f"--bundle writes every format with the inferred graph; leave out {', '.join(clashes)}")
+    get_profile(profile)
+    check_writable(folder)
+    kg = _open(graph_paths, reasoning, frozen).kg
+    _progress(quiet)("validating and writing the bundle")
+    result = bundle(kg, folder, profile, force=force, reasoning=reasoning)
+    if not quiet:
+        click.echo(f"Wrote the {profile} bundle ({len(result.files)} files, {result.exports['nq'].triples} triples) "
+                   f"to {folder}: {result.report.text().splitlines()[0]}", err=True)
 
 
 network_as_of_option = as_of_option(
@@ -471,6 +501,11 @@ from .cli_review import candidates_cmd, review_group  # noqa: E402
 
 cli.add_command(candidates_cmd)
 cli.add_command(review_group)
+
+from .cli_report import path_command, report_command  # noqa: E402
+
+cli.add_command(report_command)
+cli.add_command(path_command)
 
 
 def main():

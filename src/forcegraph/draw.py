@@ -190,7 +190,8 @@ def _community_colours(g: nx.Graph) -> dict[str, str]:
             for i, c in enumerate(network.communities(g)) for f in c}
 
 
-def static_pictures(name: str, g: nx.Graph, pos: dict[str, dict], as_of: date | None) -> dict[str, bytes]:
+def static_pictures(name: str, g: nx.Graph, pos: dict[str, dict], as_of: date | None,
+                    formats: tuple[str, ...] = ("svg", "png")) -> dict[str, bytes]:
     """One graph drawn with matplotlib, as SVG and PNG: title with the date, legend, labels that
     do not overlap. Uses matplotlib's Figure directly: no pyplot, no change to global settings."""
     import matplotlib  # imported here: it is slow to import and only drawing needs it
@@ -200,6 +201,8 @@ def static_pictures(name: str, g: nx.Graph, pos: dict[str, dict], as_of: date | 
         fig = _figure(name, g, pos, as_of)
         out = {}
         for fmt, dpi, metadata in (("svg", 100, {"Date": None}), ("png", 150, None)):
+            if fmt not in formats:
+                continue
             buf = io.BytesIO()
             fig.savefig(buf, format=fmt, dpi=dpi, facecolor="white", metadata=metadata)
             out[fmt] = buf.getvalue()

@@ -12,6 +12,18 @@ class ForcegraphError(Exception):
     exit_code = 2
     http_status = 400
     detail = ""  # printed before the one-line message, e.g. a validation report
+    retry_after: int | None = None  # seconds a client should wait before asking again (HTTP)
+
+    def __reduce__(self):
+        # Errors cross from query workers to the server: rebuilt as they were, whatever __init__ takes.
+        return _restore, (type(self), self.args, self.__dict__)
+
+
+def _restore(cls, args, state):
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class LoadError(ForcegraphError):
@@ -52,10 +64,33 @@ class TooLarge(QueryError):
     http_status = 413
 
 
+class NotAcceptable(QueryError):
+    """The answer cannot be written in any format the client accepts."""
+
+    http_status = 406
+
+
 class Busy(QueryError):
-    """No worker was free in time, or the query ran out of time."""
+    """No worker was free in time, the query ran out of time or memory, or it was stopped so
+    that others get a worker."""
 
     http_status = 503
+
+    def __init__(self, message: str, retry_after: int | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Throttled(Busy):
+    """A client that has used more than its share of the query workers, until it is paid back."""
+
+    http_status = 429
+
+
+class EngineCrashed(QueryError):
+    """The query engine died on a query (its worker process ended); the server goes on."""
+
+    http_status = 500
 
 
 class RemoteError(QueryError):

@@ -24,7 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 
-from . import __version__, atomic, serialize
+from . import __version__, atomic, formats, serialize
 from .errors import ExportError, NotConforming
 from .knowledge import KnowledgeGraph
 from .nogc import no_cyclic_gc
@@ -38,21 +38,12 @@ DEFAULT_PROFILE = "partner"
 PARTS = ("facts", "provenance", "conflicts", "ontology")
 
 
-@dataclass(frozen=True)
-class Format:
-    extension: str
-    media_type: str
-    iri: str  # W3C's IRI for the format (void:feature)
-    datasets: bool  # keeps named graphs
-
-
-FORMATS = {
-    "turtle": Format(".ttl", "text/turtle", "http://www.w3.org/ns/formats/Turtle", False),
-    "trig": Format(".trig", "application/trig", "http://www.w3.org/ns/formats/TriG", True),
-    "jsonld": Format(".jsonld", "application/ld+json", "http://www.w3.org/ns/formats/JSON-LD", True),
-    "nt": Format(".nt", "application/n-triples", "http://www.w3.org/ns/formats/N-Triples", False),
-    "nq": Format(".nq", "application/n-quads", "http://www.w3.org/ns/formats/N-Quads", True),
-}
+# The formats an export is written in (formats.py has their extensions, media types and IRIs).
+FORMATS = {name: formats.get(name) for name in ("turtle", "trig", "jsonld", "nt", "nq")}
+# Of those, the ones that keep each fact in the graph of its passage. JSON-LD is for web
+# developers: one object per thing, so the union, with each fact's passages as rdf:Statements
+# inside the thing.
+KEEPS_GRAPHS = frozenset({"trig", "nq"})
 
 
 # --- vocabulary ---------------------------------------------------------------------------------
@@ -76,7 +67,7 @@ def context() -> dict:
 
 
 def prefixes() -> dict[str, str]:
-    return {k: v for k, v in context()["@context"].items() if not k.startswith("@")}
+    return {k: v for k, v in context()["@context"].items() if not k.startswith("@") and isinstance(v, str)}
 
 
 # --- profiles -----------------------------------------------------------------------------------
@@ -324,7 +315,7 @@ def describe(kg: KnowledgeGraph, result: Export, triples: set, created: date, in
     if result.as_of:
         notes.append(f"As of {result.as_of.isoformat()}: left out {c['agreements not in force']} agreement(s) not in force "
                      f"(with their amendments and extensions) and {c['memberships not current']} membership(s) not current.")
-    if fmt.datasets:
+    if fmt.name in KEEPS_GRAPHS:
         notes.append("Each fact stands in the named graph of the passage that states it.")
     elif c.get("statements"):
         notes.append("Which passage states each fact: rdf:Statement resources with prov:wasDerivedFrom.")
@@ -364,9 +355,9 @@ def format_for(path: Path | None, fmt: str | None = None) -> str:
             raise ExportError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
         return fmt
     suffix = Path(path).suffix if path else ""
-    named = next((name for name, f in FORMATS.items() if f.extension == suffix), None)
+    named = next((name for name, f in FORMATS.items() if suffix in f.extensions), None)
     if named is None and suffix:
-        known = ", ".join(f"{f.extension} ({name})" for name, f in FORMATS.items())
+        known = ", ".join(f"{f.extensions[0]} ({name})" for name, f in FORMATS.items())
         raise ExportError(f"unknown extension {suffix}; give --format {'|'.join(FORMATS)}, or a file ending {known}")
     return named or "turtle"
 
@@ -380,10 +371,12 @@ def export(kg: KnowledgeGraph, fmt: str = "turtle", profile: str | Profile = DEF
 
     Validates first (or takes `validation` already made) and raises NotConforming unless
     `force`. TriG, N-Quads and JSON-LD keep the passage graphs; Turtle and N-Triples give their
-    union, with `provenance_triples` adding one rdf:Statement per fact naming its passages."""
+    union, with `provenance_triples` adding one rdf:Statement per fact naming its passages (always in JSON-LD,
+    where each sits inside the object of the thing it is about)."""
     fmt = format_for(None, fmt)
     profile = profile if isinstance(profile, Profile) else get_profile(profile)
-    if provenance_triples and FORMATS[fmt].datasets:
+    provenance_triples = provenance_triples or fmt == "jsonld"
+    if provenance_triples and fmt in KEEPS_GRAPHS:
         raise ExportError(f"{fmt} keeps each fact in its passage graph; provenance as triples is for turtle and nt")
     report = validation or validate(kg)
     if not report.conforms and not force:
@@ -409,7 +402,7 @@ def export(kg: KnowledgeGraph, fmt: str = "turtle", profile: str | Profile = DEF
 
     result = Export(fmt, profile, b"", [], len(triples), as_of, counts)
     description = describe(kg, result, triples, created or _created(), include_inferred)
-    if FORMATS[fmt].datasets:
+    if fmt in KEEPS_GRAPHS:
         result.quads = list(dict.fromkeys(quads + description))
     else:
         result.quads = [ox.Quad(s, p, o, ox.DefaultGraph()) for s, p, o in triples] + description
@@ -427,7 +420,7 @@ def _write(fmt: str, quads: list) -> bytes:
         return serialize.ntriples([(q.subject, q.predicate, q.object) for q in quads])
     if fmt == "nq":
         return serialize.nquads(quads)
-    return serialize.jsonld(quads, context())
+    return serialize.jsonld([(q.subject, q.predicate, q.object) for q in quads], context())
 
 
 def write(result: Export, path: Path) -> Path:

@@ -14,6 +14,7 @@ parse safely (Oxigraph's parser overflows its stack past ~2,000 nested groups)."
 from __future__ import annotations
 
 import re
+from functools import cache
 from dataclasses import dataclass
 
 from .errors import QueryError
@@ -41,23 +42,39 @@ class Checked:
 
 # SPARQL 1.1 terminals (section 19.8), most specific first. A token the pattern cannot read ends
 # the scan with a refusal: nothing unread reaches an engine.
-_NAME_START = r"A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\U00010000-\U000EFFFF"
-_NAME_CHAR = _NAME_START + r"_0-9\-\u00B7\u0300-\u036F\u203F-\u2040"
-_PLX = rf"(?:[{_NAME_CHAR}:]|%[0-9A-Fa-f]{{2}})"
-_TOKEN = re.compile(rf"""
+_ASCII_NAME_START = r"A-Za-z"
+_NAME_START = _ASCII_NAME_START + r"\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\U00010000-\U000EFFFF"
+_NAME_EXTRA = r"\u00B7\u0300-\u036F\u203F-\u2040"
+
+
+def _token_pattern(name_start: str, name_extra: str) -> re.Pattern:
+    name_char = name_start + r"_0-9\-" + name_extra
+    plx = rf"(?:[{name_char}:]|%[0-9A-Fa-f]{{2}})"
+    return re.compile(rf"""
   (?P<ws>[ \t\r\n]+)
 | (?P<comment>\#[^\r\n]*)
 | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
 | (?P<string>'''(?:'{{0,2}}(?:[^'\\]|\\.))*'''|\"\"\"(?:\"{{0,2}}(?:[^"\\]|\\.))*\"\"\"
             |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
 | (?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)
-| (?P<var>[?$][{_NAME_START}_0-9][{_NAME_CHAR}]*)
-| (?P<bnode>_:[{_NAME_START}_0-9](?:[{_NAME_CHAR}.]*[{_NAME_CHAR}])?)
-| (?P<pname>(?:[{_NAME_START}](?:[{_NAME_CHAR}.]*[{_NAME_CHAR}])?)?:(?:(?:[{_NAME_START}_:0-9]|%[0-9A-Fa-f]{{2}})(?:(?:{_PLX}|\.)*{_PLX})?)?)
+| (?P<var>[?$][{name_start}_0-9][{name_char}]*)
+| (?P<bnode>_:[{name_start}_0-9](?:[{name_char}.]*[{name_char}])?)
+| (?P<pname>(?:[{name_start}](?:[{name_char}.]*[{name_char}])?)?:(?:(?:[{name_start}_:0-9]|%[0-9A-Fa-f]{{2}})(?:(?:{plx}|\.)*{plx})?)?)
 | (?P<number>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
 | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
 | (?P<punct>\^\^|&&|\|\||!=|<=|>=|[{{}}()\[\].,;*/|^!=<>+\-?])
 """, re.VERBOSE)
+
+
+# The same terminals twice: for a text that is all ASCII (nearly every query) a pattern without
+# the large Unicode classes, which take tens of milliseconds to compile in every new process;
+# outside ASCII, the whole of SPARQL's classes, compiled when first needed.
+_ASCII_TOKEN = _token_pattern(_ASCII_NAME_START, "")
+
+
+@cache
+def _unicode_token() -> re.Pattern:
+    return _token_pattern(_NAME_START, _NAME_EXTRA)
 
 _ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 _WRITE = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
@@ -113,8 +130,9 @@ def check(text: str) -> Checked:
     words: list[str] = []  # keywords and prefix names, upper case, in order
     depth = pos = breaks = 0
     spaced = False
+    token_at = (_ASCII_TOKEN if text.isascii() else _unicode_token()).match
     while pos < len(text):
-        m = _TOKEN.match(text, pos)
+        m = token_at(text, pos)
         if m is None:
             char = text[pos]
             hint = " (escapes such as \\u are accepted only inside strings)" if char == "\\" else ""

@@ -8,20 +8,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import formats
 from .errors import LoadError
 from .knowledge import KnowledgeGraph
 from .resources import ontology_dir
 from .vocab import ONTOLOGY_GRAPH
-
-FORMATS = {
-    ".trig": ox.RdfFormat.TRIG,
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-}
 
 
 def data_files(paths) -> list[Path]:
@@ -31,19 +22,24 @@ def data_files(paths) -> list[Path]:
         paths = [paths]
     for p in map(Path, paths):
         if p.is_dir():
-            found += sorted(f for f in p.rglob("*") if f.suffix in FORMATS and f.is_file())
+            found += sorted(f for f in p.rglob("*") if formats.rdf_by_extension(f.suffix) and f.is_file())
         elif p.is_file():
-            if p.suffix not in FORMATS:
-                raise LoadError(p, f"unknown file type {p.suffix!r}; expected one of {', '.join(FORMATS)}")
+            if not formats.rdf_by_extension(p.suffix):
+                raise LoadError(p, f"unknown file type {p.suffix!r}; expected one of {', '.join(formats.rdf_extensions())}")
             found.append(p)
         else:
             raise LoadError(p, "no such file or folder")
     return found
 
 
+def file_format(path: Path) -> ox.RdfFormat:
+    """Oxigraph's parser for a data file, by its extension (data_files admits no others)."""
+    return formats.rdf_by_extension(path.suffix).oxigraph
+
+
 def _load_file(store: ox.Store, path: Path, to_graph=None) -> None:
     try:
-        store.bulk_load(path=str(path), format=FORMATS[path.suffix], to_graph=to_graph)
+        store.bulk_load(path=str(path), format=file_format(path), to_graph=to_graph)
     except SyntaxError as e:
         raise LoadError(path, f"not valid {path.suffix[1:].upper()}: {e.msg}", e.lineno, e.offset) from None
     except OSError as e:

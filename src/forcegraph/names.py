@@ -1,10 +1,9 @@
-"""The names the command line offers as choices (reasoning profiles, SPARQL engines, result
-formats), kept apart from the modules that implement them so that `forcegraph --help` and a
+"""The names the command line offers as choices (reasoning profiles, SPARQL engines, kinds
+and statuses), kept apart from the modules that implement them so that `forcegraph --help` and a
 query need not import those."""
 
 PROFILES = ("owl-rl", "rdfs", "owlrl", "none")
 ENGINES = ("oxigraph", "rdflib")
-RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
 # Kinds of source document (`source add --kind`), each with its class in the ontology.
 SOURCE_KINDS = {"report": "Report", "decision-record": "DecisionRecord", "agreement-text": "AgreementText",
                 "register": "Register", "web-page": "WebPage"}

@@ -11,11 +11,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Literal, URIRef
 
+from .formats import RESULT_FORMATS
 from .query import QueryResult
-from .vocab import PREFIXES
-
-from .names import RESULT_FORMATS as FORMATS
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+from .vocab import PREFIXES, XSD_STRING
 
 
 def _short(term) -> str:
@@ -73,7 +71,7 @@ def _json_term(term) -> dict:
     out = {"type": "literal", "value": str(term)}
     if term.language:
         out["xml:lang"] = term.language
-    elif term.datatype is not None and str(term.datatype) != _XSD_STRING:
+    elif term.datatype is not None and str(term.datatype) != XSD_STRING:
         out["datatype"] = str(term.datatype)
     return out
 
@@ -96,7 +94,7 @@ def _xml_term(term) -> str:
     attrs = ""
     if term.language:
         attrs = f" xml:lang={quoteattr(term.language)}"
-    elif term.datatype is not None and str(term.datatype) != _XSD_STRING:
+    elif term.datatype is not None and str(term.datatype) != XSD_STRING:
         attrs = f" datatype={quoteattr(str(term.datatype))}"
     return f"<literal{attrs}>{escape(str(term))}</literal>"
 
@@ -133,4 +131,4 @@ def render(result: QueryResult, fmt: str = "table", rdf_format: str = "turtle") 
         return to_json(result) + "\n"
     if fmt == "xml":
         return to_xml(result)
-    raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(RESULT_FORMATS)}")

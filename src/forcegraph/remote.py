@@ -37,9 +37,8 @@ from .nogc import no_cyclic_gc
 from .errors import RemoteError
 from .query import _IRI as IRI_PATTERN, QueryError, QueryResult, bind_params, pick_named
 from .terms import to_rdflib
-from .vocab import PREFIXES
+from .vocab import PREFIXES, XSD_STRING
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 PUSH_CHUNK_QUADS = 200_000
 
 
@@ -87,7 +86,7 @@ def _json_term(value: dict) -> Node:
         if "xml:lang" in value:
             return Literal(value["value"], lang=value["xml:lang"])
         dt = value.get("datatype")
-        return Literal(value["value"], datatype=None if dt in (None, _XSD_STRING) else URIRef(dt))
+        return Literal(value["value"], datatype=None if dt in (None, XSD_STRING) else URIRef(dt))
     raise RemoteError(f"the server sent a term of unknown type {kind!r}")
 
 
@@ -99,7 +98,7 @@ def _ox_term(value: dict):
         return ox.BlankNode(value["value"])
     if "xml:lang" in value:
         return ox.Literal(value["value"], language=value["xml:lang"])
-    return ox.Literal(value["value"], datatype=ox.NamedNode(value.get("datatype", _XSD_STRING)))
+    return ox.Literal(value["value"], datatype=ox.NamedNode(value.get("datatype", XSD_STRING)))
 
 
 class RemoteStore:

@@ -16,9 +16,10 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
+from .vocab import XSD_STRING
+
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-_XSD_STRING = _XSD + "string"
 
 # Conservative forms, so every reader takes them the same way.
 _LOCAL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*$")
@@ -75,7 +76,7 @@ class _Names:
         if term.language:
             return f"{_quote(term.value)}@{term.language}"
         datatype = term.datatype.value
-        if datatype == _XSD_STRING:
+        if datatype == XSD_STRING:
             return _quote(term.value)
         bare = _BARE.get(datatype)
         if bare and bare.match(term.value):
@@ -166,43 +167,92 @@ def _compact(iri: str, prefixes) -> str:
     return iri
 
 
-def _node_objects(triples, prefixes) -> list[dict]:
+class _Context:
+    """How the published context writes each property and value: a term where it has one (a
+    value as a bare string where the term's coercion fits it), else a compact IRI."""
+
+    def __init__(self, context: dict):
+        ctx = context["@context"]
+        self.prefixes = sorted(((k, v) for k, v in ctx.items() if not k.startswith("@") and isinstance(v, str)),
+                               key=lambda kv: (-len(kv[1]), kv[0]))
+        expand = lambda name: next((ns + name.split(":", 1)[1] for p, ns in self.prefixes
+                                    if name.startswith(p + ":")), name)
+        self.terms, self.reverse = {}, {}
+        for name, d in ctx.items():
+            if isinstance(d, dict) and "@reverse" in d:
+                self.reverse[expand(d["@reverse"])] = name
+            elif isinstance(d, dict) and "@id" in d:
+                coerce = d.get("@type")
+                self.terms[expand(d["@id"])] = (name, expand(coerce) if coerce and coerce != "@id" else coerce)
+        self.vocab = ctx.get("@vocab")
+
+    def iri(self, iri: str) -> str:
+        return _compact(iri, self.prefixes)
+
+    def type(self, iri: str) -> str:
+        rest = iri[len(self.vocab):] if self.vocab and iri.startswith(self.vocab) else ""
+        return rest if _LOCAL_NAME.match(rest) else self.iri(iri)
+
+    def key(self, predicate: str) -> str:
+        return self.terms[predicate][0] if predicate in self.terms else self.iri(predicate)
+
+    def value(self, predicate: str, o):
+        coerce = self.terms.get(predicate, (None, None))[1]
+        if not isinstance(o, ox.Literal):
+            return self.iri(o.value) if coerce == "@id" else {"@id": self.iri(o.value)}
+        if o.language:
+            return {"@value": o.value, "@language": o.language}
+        if o.datatype.value == (coerce or XSD_STRING) and coerce != "@id":
+            return o.value
+        if o.datatype.value == XSD_STRING:
+            return {"@value": o.value}
+        # Typed, keeping the lexical form (a JSON number would not).
+        return {"@value": o.value, "@type": self.iri(o.datatype.value)}
+
+
+def _node(s: str, properties: dict, c: _Context, embedded: dict) -> dict:
+    node: dict = {"@id": c.iri(s)}
+    for p in sorted(properties, key=c.key):
+        objects = sorted(properties[p], key=term_key)
+        if p == RDF_TYPE and not any(isinstance(o, ox.Literal) for o in objects):
+            types = [c.type(o.value) for o in objects]
+            node["@type"] = types[0] if len(types) == 1 else types
+            continue
+        values = [c.value(p, o) for o in objects]
+        node[c.key(p)] = values[0] if len(values) == 1 else values
+    for p, kids in sorted(embedded.items()):
+        node[c.reverse[p]] = kids  # always a list, however many
+    return node
+
+
+def jsonld(triples, context: dict) -> bytes:
+    """JSON-LD for people who read JSON: the published context embedded (so no reader fetches
+    it); one object per subject with all its properties, keys the context's terms, one value bare
+    and several in an array; the objects whose subject is another node through a reverse term in
+    the context (each fact's rdf:Statement inside the thing it is about) embedded there; keys and
+    objects in order."""
+    c = _Context(context)
     tree: dict = defaultdict(lambda: defaultdict(set))
     for s, p, o in triples:
         tree[s.value][p.value].add(o)
-    nodes = []
-    for s in sorted(tree):
-        node: dict = {"@id": _compact(s, prefixes)}
-        for p, objects in tree[s].items():
-            ordered = sorted(objects, key=term_key)
-            if p == RDF_TYPE and not any(isinstance(o, ox.Literal) for o in ordered):
-                node["@type"] = [_compact(o.value, prefixes) for o in ordered]
-                continue
-            values = []
-            for o in ordered:
-                if not isinstance(o, ox.Literal):
-                    values.append({"@id": _compact(o.value, prefixes)})
-                elif o.language:
-                    values.append({"@value": o.value, "@language": o.language})
-                elif o.datatype.value == _XSD_STRING:
-                    values.append(o.value)
-                else:  # typed, keeping the lexical form (a JSON number would not)
-                    values.append({"@value": o.value, "@type": _compact(o.datatype.value, prefixes)})
-            node[_compact(p, prefixes)] = values
-        nodes.append(node)
-    return nodes
-
-
-def jsonld(quads, context: dict) -> bytes:
-    """JSON-LD with the given context embedded (so no reader fetches it); named graphs kept as
-    graph objects; keys in order."""
-    prefixes = sorted(((k, v) for k, v in context["@context"].items() if not k.startswith("@") and isinstance(v, str)),
-                      key=lambda kv: (-len(kv[1]), kv[0]))
-    graphs: dict = defaultdict(list)
-    for q in quads:
-        graphs[None if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value].append(
-            (q.subject, q.predicate, q.object))
-    top = _node_objects(graphs.pop(None, []), prefixes)
-    top += [{"@id": _compact(g, prefixes), "@graph": _node_objects(graphs[g], prefixes)} for g in sorted(graphs)]
-    doc = {"@context": context["@context"], "@graph": top}
+    # Which nodes go inside another (through a reverse term): those with exactly one such link.
+    inside: dict = {}
+    for s, props in tree.items():
+        for p in c.reverse:
+            targets = props.get(p, ())
+            if len(targets) == 1 and not isinstance(next(iter(targets)), ox.Literal):
+                inside[s] = (p, next(iter(targets)).value)
+    children: dict = defaultdict(lambda: defaultdict(list))
+    for s, (p, parent) in inside.items():
+        if parent in tree and parent not in inside:
+            del tree[s][p]
+            children[parent][p].append(_node(s, tree[s], c, {}))
+    # In the order of what they say, not of their IRIs (a statement's IRI is a hash of its fact):
+    # a changed fact then changes its statement where it stands.
+    for kinds in children.values():
+        for kids in kinds.values():
+            kids.sort(key=lambda node: json.dumps({k: v for k, v in node.items() if k != "@id"}, sort_keys=True))
+    nodes = [_node(s, tree[s], c, children.get(s, {})) for s in sorted(tree)
+             if not (s in inside and inside[s][1] in tree and inside[s][1] not in inside)]
+    doc = {"@context": context["@context"], "@graph": nodes}
     return (json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")

@@ -8,8 +8,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from .vocab import XSD_STRING
+
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-_XSD_STRING = _XSD + "string"
 
 
 def to_rdflib(term) -> Node:
@@ -21,7 +22,7 @@ def to_rdflib(term) -> Node:
         if term.language:
             return Literal(term.value, lang=term.language)
         dt = term.datatype.value
-        return Literal(term.value, datatype=None if dt == _XSD_STRING else URIRef(dt))
+        return Literal(term.value, datatype=None if dt == XSD_STRING else URIRef(dt))
     if isinstance(term, ox.DefaultGraph):
         return None
     raise TypeError(f"cannot convert {term!r}")
@@ -62,7 +63,7 @@ def _parsed(pattern: str, parse):
 # The common literals, read without building an rdflib term (a date costs 9 us that way). Only
 # the canonical forms: anything else goes the way rdflib goes, so the value is always rdflib's.
 _VALUE = {
-    _XSD_STRING: lambda text: text,
+    XSD_STRING: lambda text: text,
     _XSD + "date": _parsed(r"\d{4}-\d{2}-\d{2}", date.fromisoformat),
     _XSD + "integer": _parsed(r"[+-]?\d+", int),
     _XSD + "decimal": _parsed(r"[+-]?\d+(\.\d+)?", Decimal),

@@ -284,6 +284,12 @@ def _view(kg: KnowledgeGraph, predicates: set | None, classes: set | None) -> ox
     return view
 
 
+def validation_view(kg: KnowledgeGraph) -> ox.Store:
+    """The validation view, whole: the graph `validate` checks the shapes against. The partner
+    bundle exports it, so that any SHACL engine, given it and the shapes, gives our verdict."""
+    return _view(kg, None, None)
+
+
 def _rdflib_view(view: ox.Store) -> Graph:
     """The view as an rdflib graph, for pySHACL. An ill-typed literal ("2019-02-30"^^xsd:date) is
     handed over as the plain string it is: pySHACL's sh:datatype then reports it, where comparing

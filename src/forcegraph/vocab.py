@@ -6,6 +6,7 @@ FG = Namespace("https://w3id.org/forcegraph/ontology#")
 ID = Namespace("https://w3id.org/forcegraph/id/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"  # a plain literal's datatype in RDF 1.1
 
 # Descriptions of documents, passages and external sources (bibliographic, not facts).
 PROVENANCE_GRAPH = ID["graph/provenance"]

@@ -10,9 +10,10 @@ off the network (sandbox.py), so a query that fooled the guard still could not f
 Results are capped in rows (or triples) while they are read, never truncated.
 
 The pool shares its workers fairly (Fairness): a client has at most `per_client` workers at once,
-and one that has used more worker time than its share waits (429 with Retry-After) until it is
-paid back; a watchdog kills a worker whose memory passes its ceiling, and every killed worker is
-replaced."""
+and one that has used more worker time than its share is refused (Throttled, saying how long to
+wait) until it is paid back; a watchdog kills a worker whose memory passes its ceiling, and every
+killed worker is replaced. The pool knows nothing of HTTP: it returns an Answer or raises an error
+from errors.py, and the server maps both to responses."""
 
 from __future__ import annotations
 
@@ -30,29 +31,19 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from . import library
+from . import formats, library
+from .errors import Busy, EngineCrashed, ForcegraphError, NotAcceptable, Throttled
+from .formats import GRAPH_ANSWER_FORMATS
 from .knowledge import KnowledgeGraph
 from .nogc import no_cyclic_gc
 from .output import render
-from .query import Dataset, QueryError, ask, bind_params, read_answer
+from .query import Dataset, ask, bind_params, read_answer
 from .sandbox import confine
 
+# The result-table formats the endpoint writes (the terminal's table is not one of them).
+SERVED_RESULT_FORMATS = ("json", "xml", "csv", "tsv")
+
 log = logging.getLogger("forcegraph.server")
-
-# Media types of the formats a worker writes, keyed by the names output.render and rdflib use.
-RESULT_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-}
-GRAPH_TYPES = {
-    "turtle": "text/turtle; charset=utf-8",
-    "nt": "application/n-triples",
-    "json-ld": "application/ld+json",
-    "xml": "application/rdf+xml",
-}
-
 
 @dataclass(frozen=True)
 class Limits:
@@ -77,49 +68,43 @@ class Job:
     base_iri: str | None = None  # what relative IRIs in the query resolve against
 
 
-@dataclass
-class Reply:
-    status: int
-    media_type: str
-    body: bytes
-    headers: dict[str, str] = field(default_factory=dict)
+@dataclass(frozen=True)
+class Answer:
+    """A query's answer, written in the format named (see formats.py)."""
 
-    @classmethod
-    def text(cls, status: int, message: str, headers: dict[str, str] | None = None) -> Reply:
-        return cls(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode(), headers or {})
+    format: str
+    body: bytes
 
 
 # --- inside a worker -------------------------------------------------------------------------
 
 
 @no_cyclic_gc()
-def answer(kg: KnowledgeGraph, job: Job, limits: Limits) -> Reply:
-    """The HTTP reply to one job: the result in the negotiated format, or an error message."""
-    try:
-        if job.name is not None:
-            try:
-                q = library.get(job.name)
-            except KeyError as e:
-                return Reply.text(404, e.args[0])
-            sparql, bindings = q.sparql, bind_params(kg, q, job.params)
-        else:
-            sparql, bindings = job.sparql, {}
-        dataset = Dataset(tuple(job.default_graphs), tuple(job.named_graphs))
-        result = read_answer(ask(kg, sparql, bindings, dataset, job.base_iri), limits.max_rows)
-    except QueryError as e:
-        return Reply.text(e.http_status, str(e))
+def answer(kg: KnowledgeGraph, job: Job, limits: Limits) -> Answer:
+    """The answer to one job in the format asked for; raises a ForcegraphError for anything else."""
+    if job.name is not None:
+        q = library.get(job.name)
+        sparql, bindings = q.sparql, bind_params(kg, q, job.params)
+    else:
+        sparql, bindings = job.sparql, {}
+    dataset = Dataset(tuple(job.default_graphs), tuple(job.named_graphs))
+    result = read_answer(ask(kg, sparql, bindings, dataset, job.base_iri), limits.max_rows)
     if result.kind == "CONSTRUCT":
         if job.graph_format is None:
-            return Reply.text(406, "The query gives an RDF graph; accepted formats: " + ", ".join(GRAPH_TYPES.values()))
+            raise NotAcceptable("The query gives an RDF graph; accepted formats: " + _media(GRAPH_ANSWER_FORMATS))
+        fmt = formats.get(job.graph_format)
         try:
-            body = render(result, rdf_format=job.graph_format)
+            return Answer(fmt.name, render(result, rdf_format=fmt.rdflib).encode())
         except Exception as e:  # rdflib cannot write every graph in every syntax (RDF/XML above all)
-            return Reply.text(406, f"This graph cannot be written as {GRAPH_TYPES[job.graph_format]} ({e}); "
-                                   "ask for text/turtle or application/n-triples.")
-        return Reply(200, GRAPH_TYPES[job.graph_format], body.encode())
+            raise NotAcceptable(f"This graph cannot be written as {fmt.media_type} ({e}); "
+                                "ask for text/turtle or application/n-triples.") from None
     if job.result_format is None:
-        return Reply.text(406, "The query gives a result table; accepted formats: " + ", ".join(RESULT_TYPES.values()))
-    return Reply(200, RESULT_TYPES[job.result_format], render(result, job.result_format).encode())
+        raise NotAcceptable("The query gives a result table; accepted formats: " + _media(SERVED_RESULT_FORMATS))
+    return Answer(job.result_format, render(result, job.result_format).encode())
+
+
+def _media(names) -> str:
+    return ", ".join(formats.get(n).media_type for n in names)
 
 
 def _worker_main(conn, limits: Limits) -> None:
@@ -140,10 +125,12 @@ def _worker_main(conn, limits: Limits) -> None:
             return
         try:
             reply = answer(kg, job, limits)
+        except ForcegraphError as e:
+            reply = e
         except MemoryError:
-            reply = Reply.text(503, _memory_message(limits))
+            reply = Busy(_memory_message(limits))
         except Exception as e:  # a bug must not kill the worker silently
-            reply = Reply.text(500, f"internal error: {type(e).__name__}: {e}")
+            reply = EngineCrashed(f"internal error: {type(e).__name__}: {e}")
         conn.send(reply)
 
 
@@ -205,7 +192,7 @@ class _Worker:
     def pid(self) -> int:
         return self.process.pid
 
-    def ask(self, job: Job, timeout: float) -> Reply | None:
+    def ask(self, job: Job, timeout: float) -> Answer | ForcegraphError | None:
         """The worker's reply, or None if it took longer than `timeout` seconds."""
         try:
             self.conn.send(job)
@@ -374,18 +361,19 @@ class WorkerPool:
             self.fair.started(ticket.client)
             ticket.granted.set_result(worker)
 
-    async def run(self, job: Job, client: str = "") -> Reply:
+    async def run(self, job: Job, client: str = "") -> Answer:
+        """The answer to `job` from a worker; raises a ForcegraphError when there is none."""
         wait = self.fair.wait_before(client)
         if wait > 0:
-            # Held a moment before the refusal, so a client that loops on 429s loops slowly.
+            # Held a moment before the refusal, so a client that loops on refusals loops slowly.
             await asyncio.sleep(min(wait, 1.0))
             retry = max(1, math.ceil(wait))
-            return Reply.text(429, f"This client has used more than its share of the query workers; "
-                                   f"try again in {retry} s.", headers={"Retry-After": str(retry)})
+            raise Throttled(f"This client has used more than its share of the query workers; "
+                            f"try again in {retry} s.", retry_after=retry)
         # Shielded: a client that hangs up must not leave a worker taken forever.
         return await asyncio.shield(self._spawn_task(self._run(job, client)))
 
-    async def _run(self, job: Job, client: str) -> Reply:
+    async def _run(self, job: Job, client: str) -> Answer:
         ticket = _Ticket(client, next(self._orders), asyncio.get_running_loop().create_future())
         self._waiting.append(ticket)
         self._dispatch()
@@ -395,8 +383,8 @@ class WorkerPool:
             if ticket in self._waiting:
                 self._waiting.remove(ticket)
             if not ticket.granted.done():
-                return Reply.text(503, f"All {self.size} query workers stayed busy for {self.limits.queue_wait:g} s; "
-                                       "try again later.", headers={"Retry-After": "5"})
+                raise Busy(f"All {self.size} query workers stayed busy for {self.limits.queue_wait:g} s; "
+                           "try again later.", retry_after=5) from None
             worker = ticket.granted.result()
         self._busy[worker] = client
         started, replace = time.monotonic(), False
@@ -414,24 +402,26 @@ class WorkerPool:
             self.fair.finished(client, used)
         if reply is None:  # still running: only killing its process stops it
             replace = True
-            reply = Reply.text(503, f"The query ran longer than the limit of {self.limits.timeout:g} s and was stopped. "
-                                    "Narrow it (fewer unbound patterns, a LIMIT) and try again.")
+            reply = Busy(f"The query ran longer than the limit of {self.limits.timeout:g} s and was stopped. "
+                         "Narrow it (fewer unbound patterns, a LIMIT) and try again.")
         if replace:
             self._replace(worker)
         else:
             self._idle.append(worker)
             self._dispatch()
+        if isinstance(reply, ForcegraphError):
+            raise reply
         return reply
 
-    def _stopped(self, worker: _Worker) -> Reply:
-        """The reply to a request whose worker ended while answering it."""
+    def _stopped(self, worker: _Worker) -> ForcegraphError:
+        """What a request gets when its worker ended while answering it."""
         if worker.killed_for == "memory":
-            return Reply.text(503, _memory_message(self.limits))
+            return Busy(_memory_message(self.limits))
         if worker.killed_for == "share":
-            return Reply.text(503, "The query was stopped so that other clients waiting get a worker: this client has "
-                                   "used more than its share. Narrow it, or try again later.", headers={"Retry-After": "5"})
-        return Reply.text(500, f"The query engine crashed on this query (its worker process ended with code "
-                               f"{worker.process.exitcode}); the worker has been replaced and the server goes on.")
+            return Busy("The query was stopped so that other clients waiting get a worker: this client has "
+                        "used more than its share. Narrow it, or try again later.", retry_after=5)
+        return EngineCrashed(f"The query engine crashed on this query (its worker process ended with code "
+                             f"{worker.process.exitcode}); the worker has been replaced and the server goes on.")
 
     async def _watch(self) -> None:
         """Every WATCH_EVERY seconds: kill a busy worker whose resident memory passes the ceiling,

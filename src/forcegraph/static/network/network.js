@@ -139,7 +139,11 @@
         g.addEventListener("mouseenter", (ev) => hover({ node: id }, ev));
         g.addEventListener("mousemove", moveTooltip);
         g.addEventListener("mouseleave", unhover);
-        g.addEventListener("click", (ev) => { ev.stopPropagation(); select({ node: id }); });
+        g.addEventListener("click", (ev) => {
+          ev.stopPropagation();
+          const first = state.selected && state.selected.node;
+          if (ev.shiftKey && first && first !== id) showPath(first, id); else select({ node: id });
+        });
       }
       if (state.selected && state.selected.node === id) g.classList.add("selected");
     }
@@ -299,6 +303,29 @@
     svg.classList.remove("dim");
     tooltip.hidden = true;
   }
+  // --- how two things are connected: shift-click a second node; the endpoint's /path answers ---
+  function showPath(from, to) {
+    const v = view(), body = $("details-body");
+    const head = `<h3>${esc(v.nodes[from].label)} → ${esc(v.nodes[to].label)}</h3>`;
+    if (!location.protocol.startsWith("http")) {
+      body.innerHTML = head + '<p class="hint">Paths are found by the server: open this page through ' +
+        "<code>forcegraph serve</code> (/network), or run <code>forcegraph path A B</code>.</p>";
+      return;
+    }
+    body.innerHTML = head + '<p class="hint">Finding the ways they are connected…</p>';
+    const q = new URLSearchParams({ from: v.nodes[from].iri, to: v.nodes[to].iri, format: "json" });
+    if (state.date) q.set("as-of", state.date);
+    fetch(`/path?${q}`).then((r) => r.json()).then((answer) => {
+      if (answer.error) { body.innerHTML = head + `<p>${esc(answer.error)}</p>`; return; }
+      if (!answer.paths.length) { body.innerHTML = head + `<p id="path-none">Not connected within ${answer.max_length} steps.</p>`; return; }
+      body.innerHTML = head + '<ol id="path-list">' + answer.paths.map((p) => "<li>" +
+        esc(p.nodes.map((n) => n.label).join(" → ")) + "<ul>" + p.steps.map((s) =>
+          `<li>${esc(s.statement)}<ul>${s.passages.slice(0, 2).map((src) =>
+            `<li>${esc(src.title || src.document)}, ${esc(src.locator)}: <q>${esc(src.excerpt)}</q></li>`).join("")}</ul></li>`
+        ).join("") + "</ul></li>").join("") + "</ol>";
+    }).catch((err) => { body.innerHTML = head + `<p>${esc(String(err))}</p>`; });
+  }
+
   function select(target) {
     state.selected = target;
     svg.querySelectorAll(".node").forEach((n) => n.classList.toggle("selected", target && target.node === n.dataset.id));
