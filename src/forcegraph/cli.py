@@ -307,6 +307,9 @@ def serve_command(graph_paths, reasoning, frozen, host, port, out_dir, timeout, 
     from .workers import Limits
 
     _check_port(host, port)
+    # Each worker gets its own in-memory copy of the built store: opening the store itself would
+    # start a worker in milliseconds, but it answered a load test at half the throughput
+    # (benchmarks/RESULTS.md, "Build once").
     built = _open(graph_paths, reasoning, frozen)
     _check_port(host, port)  # again: a build takes a while, and something may have taken it since
     quads = built.manifest["summary"]["triples"]["total"]
@@ -315,7 +318,7 @@ def serve_command(graph_paths, reasoning, frozen, host, port, out_dir, timeout, 
     serve(built.kg, ServerSettings(
         host=host, port=port, out_dir=out_dir, workers=workers, max_request_bytes=max_request_bytes,
         limits=Limits(timeout=timeout, max_rows=max_rows, memory_mb=worker_memory, per_client=per_client),
-        allow_origins=allow_origins, allow_hosts=allow_hosts, access_log=access_log), store_path=built.store_path, quads=quads)
+        allow_origins=allow_origins, allow_hosts=allow_hosts, access_log=access_log))
 
 
 @cli.command("export")

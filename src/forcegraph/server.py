@@ -350,9 +350,8 @@ ROUTES = [
 ]
 
 
-def create_app(graph: bytes | str, triples: int, settings: ServerSettings) -> Starlette:
-    """The web application over a graph given as N-Quads (each worker loads its own copy) or as
-    a built store's folder (each worker opens it read-only)."""
+def create_app(nquads: bytes, triples: int, settings: ServerSettings) -> Starlette:
+    """The web application over a graph given as N-Quads (each worker loads its own copy)."""
     # Only the names the server was started under: a page elsewhere cannot read it through DNS
     # rebinding, whatever address it listens on.
     middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings)),
@@ -363,18 +362,15 @@ def create_app(graph: bytes | str, triples: int, settings: ServerSettings) -> St
                                      allow_methods=["GET", "POST"], allow_headers=["Accept", "Content-Type"]))
     app = Starlette(middleware=middleware, routes=ROUTES, lifespan=_lifespan,
                     exception_handlers={ForcegraphError: _error})
-    app.state.pool = WorkerPool(graph, settings.workers, settings.limits)
+    app.state.pool = WorkerPool(nquads, settings.workers, settings.limits)
     app.state.triples, app.state.settings = triples, settings
     return app
 
 
-def serve(kg: KnowledgeGraph, settings: ServerSettings, store_path: Path | None = None,
-          quads: int | None = None) -> None:
-    """Serve the graph until stopped (Ctrl-C or SIGTERM); the workers stop with the server. With
-    `store_path`, the folder of `kg`'s built store, each worker opens that instead of a copy;
-    `quads` is its size where known (counting an on-disk store reads all of it)."""
-    graph = str(store_path) if store_path else kg.store.dump(format=ox.RdfFormat.N_QUADS)
-    app = create_app(graph, len(kg.store) if quads is None else quads, settings)
+def serve(kg: KnowledgeGraph, settings: ServerSettings) -> None:
+    """Serve the graph until stopped (Ctrl-C or SIGTERM); the workers stop with the server."""
+    nquads = kg.store.dump(format=ox.RdfFormat.N_QUADS)
+    app = create_app(nquads, len(kg.store), settings)
     from .webreport import routes  # /report and /path read the server's own copy of the graph
 
     app.router.routes[:0] = routes(kg)

@@ -135,10 +135,6 @@ class Built:
     def __post_init__(self):
         weakref.finalize(self.kg, os.close, self._lock)
 
-    @property
-    def store_path(self) -> Path:
-        return self.folder / "oxigraph"
-
     def validation(self):
         """The validation report of the build."""
         from .validate import ValidationReport, Violation

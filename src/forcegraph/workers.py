@@ -110,12 +110,8 @@ def _media(names) -> str:
 def _worker_main(conn, limits: Limits) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops its workers
     measures = confine()
-    graph = conn.recv()
-    if isinstance(graph, str):  # a built store's folder: opened, not copied (store.py)
-        store = ox.Store.read_only(graph)
-    else:
-        store = ox.Store()
-        store.load(graph, format=ox.RdfFormat.N_QUADS)
+    store = ox.Store()
+    store.load(conn.recv_bytes(), format=ox.RdfFormat.N_QUADS)
     kg = KnowledgeGraph(store)
     # A hard ceiling behind the server's watchdog: the address space may grow by the memory
     # ceiling and no more (Oxigraph aborts on a failed allocation: the worker ends, is replaced).
@@ -174,7 +170,7 @@ class _Worker:
 
     START_TIMEOUT = 120.0
 
-    def __init__(self, graph: bytes | str, limits: Limits):
+    def __init__(self, nquads: bytes, limits: Limits):
         ctx = multiprocessing.get_context("spawn")  # a clean process: no threads copied from the server
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_worker_main, args=(child, limits), daemon=True,
@@ -183,7 +179,7 @@ class _Worker:
         child.close()
         self.killed_for: str | None = None  # "memory" or "share" when the pool stopped it
         try:
-            self.conn.send(graph)
+            self.conn.send_bytes(nquads)
             ready = self.conn.poll(self.START_TIMEOUT) and self.conn.recv()
         except (EOFError, OSError):
             ready = None
@@ -303,8 +299,7 @@ class _Ticket:
 
 
 class WorkerPool:
-    """`size` workers, each with its own copy of the graph (given as N-Quads, or as the folder of a
-    built store each opens read-only), shared fairly."""
+    """`size` workers, each with its own copy of the graph (given as N-Quads), shared fairly."""
 
     WATCH_EVERY = 0.05  # seconds between looks at the workers' memory
 
