@@ -148,7 +148,7 @@ def link_graph(kg: KnowledgeGraph, as_of: date | None = None) -> nx.Graph:
         if not g.has_edge(u, v):
             g.add_edge(u, v, relation=r["relation"], forward_from=u, passages=[])
         passage = {"passage": r["source"], "document": r["document"], "title": r["documentTitle"],
-                   "locator": r["locator"], "excerpt": r["excerpt"]}
+                   "locator": r["locator"] or "", "excerpt": r["excerpt"] or ""}
         if (u, v, r["source"]) not in seen and (v, u, r["source"]) not in seen:
             seen[(u, v, r["source"])] = True
             g.edges[u, v]["passages"].append(passage)

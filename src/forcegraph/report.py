@@ -175,7 +175,7 @@ def money(kg: KnowledgeGraph, scope: Scope, passages: Passages) -> dict[str, lis
             continue
         f = figures.setdefault(r["figure"], {
             "figure": r["figure"], "organisation": r["organisationLabel"], "measure": r["measureLabel"],
-            "year": r["financialYear"], "amount": r["amountGBP"], "min": r["minGBP"], "max": r["maxGBP"],
+            "year": r["financialYear"] or "", "amount": r["amountGBP"], "min": r["minGBP"], "max": r["maxGBP"],
             "projected": bool(r["projected"]), "refs": []})
         ref = passages.ref(r)
         if ref and ref not in f["refs"]:
