@@ -32,7 +32,7 @@ from .query import run
 from .reason import reason
 from .resources import context_dir, profiles_dir
 from .validate import ValidationReport, validate
-from .vocab import CONFLICTS_GRAPH, FG, ID, ONTOLOGY_GRAPH, PROV, PROVENANCE_GRAPH, SPECIAL_GRAPHS
+from .vocab import CONFLICTS_GRAPH, FG, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, PROV, PROVENANCE_GRAPH, SPECIAL_GRAPHS
 
 DEFAULT_PROFILE = "partner"
 PARTS = ("facts", "provenance", "conflicts", "ontology")
@@ -267,9 +267,11 @@ def _apply_profile(kg: KnowledgeGraph, profile: Profile, quads: list, counts: di
 
 
 def _inferred(kg: KnowledgeGraph, quads: list, reasoning: str) -> list:
-    """What the reasoner draws from the facts that go out (not from those left at home)."""
+    """What the reasoner draws from the facts and records that go out (not from those left at
+    home); the ontology is the package's own."""
     scratch = KnowledgeGraph()
-    scratch.store.extend(q for q in quads if q.graph_name not in _SPECIAL)
+    skip = {ox.NamedNode(str(g)) for g in (INFERRED_GRAPH, ONTOLOGY_GRAPH)}
+    scratch.store.extend(q for q in quads if q.graph_name not in skip)
     scratch.store.extend(kg.quads(facts=False, ontology=True))
     reason(scratch, reasoning)
     return list(scratch.quads(facts=False, inferred=True))
