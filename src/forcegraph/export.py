@@ -35,7 +35,9 @@ from .validate import ValidationReport, validate
 from .vocab import CONFLICTS_GRAPH, FG, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, PROV, PROVENANCE_GRAPH, SPECIAL_GRAPHS
 
 DEFAULT_PROFILE = "partner"
-PARTS = ("facts", "provenance", "conflicts", "ontology")
+# "inferences": the graphs of curators' inferences (fg:CuratorInference) and their descriptions;
+# a profile that leaves the part out exports only what passages state.
+PARTS = ("facts", "inferences", "provenance", "conflicts", "ontology")
 
 
 @dataclass(frozen=True)
@@ -209,6 +211,12 @@ def _with_subproperties(kg: KnowledgeGraph, properties: set) -> set:
                 found.add(q.subject)
                 todo.append(q.subject)
     return found
+
+
+def _inference_graphs(kg: KnowledgeGraph) -> set:
+    """The named graphs that hold curators' inferences (described as fg:CuratorInference)."""
+    kind = _N(str(FG.CuratorInference))
+    return {q.subject for q in kg.store.quads_for_pattern(None, TYPE, kind, _N(str(PROVENANCE_GRAPH)))}
 
 
 def _as_of(kg: KnowledgeGraph, quads: list, day: date, counts: dict) -> list:
@@ -394,6 +402,9 @@ def export(kg: KnowledgeGraph, fmt: str = "turtle", profile: str | Profile = DEF
     chosen = [_N(str(_PART_GRAPHS[p])) for p in profile.parts if p in _PART_GRAPHS]
     quads = [q for q in kg.quads(facts="facts" in profile.parts, provenance=True, conflicts=True, ontology=True)
              if q.graph_name not in _SPECIAL or q.graph_name in chosen]
+    if "inferences" not in profile.parts:
+        inferences = _inference_graphs(kg)
+        quads = [q for q in quads if q.graph_name not in inferences and q.subject not in inferences]
     counts: dict = {}
     if as_of:
         quads = _as_of(kg, quads, as_of, counts)
