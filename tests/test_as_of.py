@@ -73,3 +73,35 @@ def test_with_no_date_every_holder_ever_named(seed_kg):
     office = ID + "corporation-sole/pcc-cambridgeshire"
     holders = {r["holder"] for r in run(seed_kg, "office-holders", {"office": office}).records()}
     assert holders == {ID + "person/sir-graham", ID + "person/jason-ablewhite"}
+
+
+QUALIFIED = {  # plain relation: the dated-relation class that qualifies it
+    "serviceArea": "ServiceGrouping", "delivers": "ServiceDelivery", "officeHolder": "OfficeHolding", "leadForce": "Leadership",
+}
+
+
+def test_every_dated_relation_stands_in_the_passage_of_its_plain_relation(full_kg):
+    """Service groupings, deliveries, office holdings and leads are also nodes (fg:DatedRelation),
+    each in the same passage graph as the plain relation, so each is dated by its document."""
+    sparql = """PREFIX fg: <https://w3id.org/forcegraph/ontology#>
+    SELECT ?g ?s ?p ?o WHERE {
+      VALUES (?p ?class) { (fg:serviceArea fg:ServiceGrouping) (fg:delivers fg:ServiceDelivery)
+                           (fg:officeHolder fg:OfficeHolding) (fg:leadForce fg:Leadership) }
+      GRAPH ?g { ?s ?p ?o } ?g a fg:Passage .
+      FILTER NOT EXISTS { GRAPH ?g { ?r a ?class ; fg:relationSubject ?s ; fg:relationObject ?o ; fg:qualifies ?p } }
+    }"""
+    delivered_by = """PREFIX fg: <https://w3id.org/forcegraph/ontology#>
+    SELECT ?g ?s ?o WHERE {
+      GRAPH ?g { ?s fg:deliveredBy ?o } ?g a fg:Passage .
+      FILTER NOT EXISTS { GRAPH ?g { ?r a fg:ServiceDelivery ; fg:relationSubject ?o ; fg:relationObject ?s } }
+    }"""
+    from forcegraph.query import run_sparql
+    assert run_sparql(full_kg, sparql).records() == []
+    assert run_sparql(full_kg, delivered_by).records() == []
+    # …and the other way round: no dated relation without its plain relation beside it.
+    # (A delivery may be stated either way round: fg:delivers or fg:deliveredBy.)
+    orphans = run_sparql(full_kg, """PREFIX fg: <https://w3id.org/forcegraph/ontology#>
+    SELECT ?r WHERE { GRAPH ?g { ?r fg:relationSubject ?s ; fg:relationObject ?o ; fg:qualifies ?p }
+                      FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } }
+                      FILTER NOT EXISTS { GRAPH ?g { ?o fg:deliveredBy ?s } } }""").records()
+    assert orphans == []
