@@ -33,23 +33,22 @@ def weights(g):
     return {frozenset((u, v)): e["weight"] for u, v, e in g.edges(data=True)}
 
 
-# On 1 June 2016 (worked out from network-ties.rq's rows, i.e. from the documents):
-#   collaborations (undated memberships count on every date):
-#     BCH alliance {B,C,H}; Seven Force programme {B,C,H,E,K,N,S}; Athena {those 7, WA, WM};
-#     Chiltern Transport Consortium {B,C,H,TV} (BTP joins 2019-05-01); two-force {B,C};
-#     Single Online Home {TV,HA,MET}; ERSOU and NPAS have one member (C), so no pair.
+# On 1 June 2016 (worked out from network-ties.rq's rows, i.e. from the documents, under the
+# "what is known on a date" rules of docs/design.md): the documents dated on or before it are the
+# BCB paper of 25 April 2013, the Police and Crime Plan paper of 18 July 2013, the JAC paper of
+# 10 December 2013 and the BCB paper of 25 February 2016. So:
+#   collaborations (undated memberships count from the first document that states them):
+#     BCH alliance {B,C,H} (2013-04-25); two-force {B,C} (2013-07-18); Seven Force programme
+#     {B,C,H,E,K,N,S} (2016-02-25); ERSOU and NPAS have one member (C), so no pair. Not yet
+#     known: Athena (the 2017 report), the Chiltern Transport Consortium and Single Online Home
+#     (the 2019 papers).
 #   agreements in force: Seven Force s22A (22 Oct 2015 to 31 Mar 2021) {B,C,H,E,K,N,S};
-#     BCH MoU 2011 (early 2011, no expiry) {B,C,H}. Not yet: CTC s22A parties (from the 2019
-#     amendment), SOH statement of intent (April 2018); undated agreements are never "in force".
+#     BCH MoU 2011 (early 2011, no expiry; nothing is known before 25 April 2013) {B,C,H}.
 HAND_2016 = {
-    (B, C): 7,  # BCH, Seven, Athena, CTC, two-force, Seven s22A, MoU 2011
-    (B, H): 6, (C, H): 6,  # BCH, Seven, Athena, CTC, Seven s22A, MoU 2011
-    **{(x, y): 3 for x in (B, C, H) for y in (E, K, N, S)},  # Seven, Athena, Seven s22A
-    **{(x, y): 3 for x, y in combinations((E, K, N, S), 2)},  # Seven, Athena, Seven s22A
-    **{(x, y): 1 for x in (B, C, H, E, K, N, S) for y in (WA, WM)},  # Athena
-    (WA, WM): 1,  # Athena
-    **{(x, TV): 1 for x in (B, C, H)},  # CTC
-    (TV, HA): 1, (TV, MET): 1, (HA, MET): 1,  # SOH
+    (B, C): 5,  # BCH, Seven, two-force, Seven s22A, MoU 2011
+    (B, H): 4, (C, H): 4,  # BCH, Seven, Seven s22A, MoU 2011
+    **{(x, y): 2 for x in (B, C, H) for y in (E, K, N, S)},  # Seven, Seven s22A
+    **{(x, y): 2 for x, y in combinations((E, K, N, S), 2)},  # Seven, Seven s22A
 }
 
 
@@ -60,34 +59,22 @@ def mid_2016(seed_kg):
 
 def test_force_graph_on_1_june_2016_is_the_hand_count(mid_2016):
     assert weights(mid_2016["forces"]) == {frozenset(k): w for k, w in HAND_2016.items()}
-    # BTP is in nothing yet (it joins the CTC, and becomes a party, on 1 May 2019).
-    assert BTP not in mid_2016["forces"]
+    # Forces the documents of the time do not yet tie to anything are not in the graph.
+    assert not {BTP, TV, WA, MET} & set(mid_2016["forces"])
     shared = mid_2016["forces"].edges[B, C]["shared"]
     assert "Two force collaboration between Cambridgeshire and Bedfordshire" in shared
 
 
 def test_metrics_on_1_june_2016_by_hand(mid_2016):
     rows = {r["force"]: r for r in network.graph_metrics(mid_2016, MID_2016).forces}
-    assert len(rows) == 12
-    # Degree = partners: B, C, H reach the other 8 Athena forces and TV; E, K, N, S, WA, WM reach
-    # the other 8 Athena forces; TV reaches B, C, H, HA, MET; HA and MET reach each other and TV.
+    assert len(rows) == 7
+    # Every one of the seven shares the programme with every other: degree 6, no one between.
     assert {slug(f): r["degree"] for f, r in rows.items()} == {
-        "bedfordshire": 9, "cambridgeshire": 9, "hertfordshire": 9, "essex": 8, "kent": 8, "norfolk": 8,
-        "suffolk": 8, "warwickshire": 8, "west-mercia": 8, "thames-valley": 5, "hampshire": 2, "metropolitan": 2}
-    # Weighted degree = sum of HAND_2016 weights: B = 7 + 6 + 4×3 + 2×1 + 1 = 28; C = 28;
-    # H = 6 + 6 + 12 + 2 + 1 = 27; E = 3×3 + 3×3 + 2 = 20; WA = 7 + 1 = 8; TV = 3 + 2 = 5; HA = MET = 2.
+        "bedfordshire": 6, "cambridgeshire": 6, "hertfordshire": 6, "essex": 6, "kent": 6, "norfolk": 6, "suffolk": 6}
+    # Weighted degree = sum of HAND_2016 weights: B = 5 + 4 + 4×2 = 17; H = 4 + 4 + 8 = 16; E = 6×2 = 12.
     assert {slug(f): r["weighted_degree"] for f, r in rows.items()} == {
-        "bedfordshire": 28, "cambridgeshire": 28, "hertfordshire": 27, "essex": 20, "kent": 20, "norfolk": 20,
-        "suffolk": 20, "warwickshire": 8, "west-mercia": 8, "thames-valley": 5, "hampshire": 2, "metropolitan": 2}
-    # Betweenness (hops, normalised by (n-1)(n-2)/2 = 55 pairs): pairs not adjacent are
-    #   the 6 forces of {E,K,N,S,WA,WM} with TV: 3 shortest paths each, via B, C or H → 1/3 each;
-    #   HA and MET with B, C, H (6 pairs): only via TV → TV 6;
-    #   HA and MET with the 6 (12 pairs): X–TV–(B|C|H)–Y → TV 12, and 1/3 each to B, C, H.
-    # So B = C = H = 6 × 1/3 + 12 × 1/3 = 6 → 6/55; TV = 18 → 18/55; everyone else 0.
-    between = {slug(f): r["betweenness"] for f, r in rows.items()}
-    assert between["bedfordshire"] == between["cambridgeshire"] == between["hertfordshire"] == pytest.approx(6 / 55, abs=1e-6)
-    assert between["thames-valley"] == pytest.approx(18 / 55, abs=1e-6)
-    assert sum(between.values()) == pytest.approx(36 / 55, abs=1e-5)
+        "bedfordshire": 17, "cambridgeshire": 17, "hertfordshire": 16, "essex": 12, "kent": 12, "norfolk": 12, "suffolk": 12}
+    assert all(r["betweenness"] == 0 for r in rows.values())
 
 
 def test_eigenvector_centrality_solves_the_hand_weights(mid_2016):
@@ -96,43 +83,47 @@ def test_eigenvector_centrality_solves_the_hand_weights(mid_2016):
     w = {frozenset(k): v for k, v in HAND_2016.items()}
     ratios = [sum(w.get(frozenset((i, j)), 0) * x[j] for j in x if j != i) / x[i] for i in x]
     assert max(ratios) - min(ratios) < 1e-3 * max(ratios)
-    assert sum(v * v for v in x.values()) == pytest.approx(1, abs=1e-6)
-    # Forces tied alike score alike; B and C (one shared thing more) above H; TV above HA.
+    assert sum(v * v for v in x.values()) == pytest.approx(1, abs=1e-5)
+    # Forces tied alike score alike; B and C (one shared thing more) above H, H above the four.
     assert x[B] == pytest.approx(x[C]) and x[E] == pytest.approx(x[K]) == pytest.approx(x[N]) == pytest.approx(x[S])
-    assert x[WA] == pytest.approx(x[WM]) and x[HA] == pytest.approx(x[MET])
-    assert x[B] > x[H] > x[E] > x[WA] > x[TV] > x[HA] > 0
+    assert x[B] > x[H] > x[E] > 0
 
 
 def test_communities_on_1_june_2016(mid_2016):
     groups = network.communities(mid_2016["forces"])
-    # The SOH forces hang on the rest by TV's three CTC ties of weight 1: greedy modularity parts
-    # them from the nine Athena forces.
-    assert [set(g) for g in groups] == [{B, C, H, E, K, N, S, WA, WM}, {TV, HA, MET}]
-    # Modularity by hand: total weight m = 188/2 = 94; the nine have degrees summing to 179 and
-    # 88 inside; the three 9 and 3 inside: 88/94 − (179/188)² + 3/94 − (9/188)² = 0.059246.
-    assert nx.community.modularity(mid_2016["forces"], groups, weight="weight") == pytest.approx(0.059246, abs=1e-6)
+    # The three BCH forces share the alliance and its MoU besides the programme: greedy modularity
+    # parts them from the other four.
+    assert sorted(map(set, groups), key=len) == [{B, C, H}, {E, K, N, S}]
+    # Modularity by hand: total weight m = 49; BCH's degrees sum to 50 with 13 inside, the four's
+    # to 48 with 12 inside: 13/49 − (50/98)² + 12/49 − (48/98)² = 0.009996.
+    assert nx.community.modularity(mid_2016["forces"], groups, weight="weight") == pytest.approx(0.009996, abs=1e-6)
 
 
 def test_btp_joins_on_1_may_2019(seed_kg):
     before = network.force_graph(seed_kg, date(2019, 4, 30))
-    after = network.force_graph(seed_kg, date(2019, 5, 1))
+    joined = network.force_graph(seed_kg, date(2019, 5, 1))
+    reported = network.force_graph(seed_kg, date(2019, 5, 16))
     assert BTP not in before
-    # BCB paper 16 May 2019 §3.2: BTP joins the CTC from 1 May 2019; CPCC 2019-008: the amended
-    # s22A agreement is between the nine corporations sole of B, BTP, C, H and TV from that day.
-    # So BTP shares two things (the consortium and its agreement) with each of the four.
-    assert {frozenset((BTP, f)): 2 for f in (B, C, H, TV)} == {k: v for k, v in weights(after).items() if BTP in k}
-    # …and B and TV now share the agreement as well as the consortium.
-    assert before.edges[B, TV]["weight"] == 1 and after.edges[B, TV]["weight"] == 2
+    # CPCC 2019-008: the amended s22A agreement is between the nine corporations sole of B, BTP,
+    # C, H and TV from 1 May 2019 (an agreement holds from its own in-force date).
+    assert {frozenset((BTP, f)): 1 for f in (B, C, H, TV)} == {k: v for k, v in weights(joined).items() if BTP in k}
+    # BCB paper 16 May 2019 §3.2: BTP joins the consortium from 1 May 2019; the consortium and
+    # its members are first stated by the papers of 16 May 2019, so they are known from that day.
+    assert {frozenset((BTP, f)): 2 for f in (B, C, H, TV)} == {k: v for k, v in weights(reported).items() if BTP in k}
+    assert not before.has_edge(B, TV) and reported.edges[B, TV]["weight"] == 2
 
 
 def test_agreements_count_only_while_in_force(seed_kg):
     def essex_kent(day):
-        return network.force_graph(seed_kg, day).edges[E, K]["weight"]
+        g = network.force_graph(seed_kg, day)
+        return g.edges[E, K]["weight"] if g.has_edge(E, K) else 0
 
     # Seven Force s22A: in force 22 October 2015 (clause 6.1), extended to 31 March 2021
-    # (CPCC 2019-007). Before and after, Essex and Kent share the programme and Athena only.
-    assert essex_kent(date(2015, 10, 21)) == 2
-    assert essex_kent(date(2015, 10, 22)) == 3
+    # (CPCC 2019-007). The programme is first stated by the BCB paper of 25 February 2016, Athena
+    # by the JAC paper of 14 December 2017.
+    assert essex_kent(date(2015, 10, 21)) == 0
+    assert essex_kent(date(2015, 10, 22)) == 1
+    assert essex_kent(date(2016, 2, 25)) == 2
     assert essex_kent(date(2021, 3, 31)) == 3
     assert essex_kent(date(2021, 4, 1)) == 2
     # With no date, everything ever recorded: the agreement counts.
@@ -140,11 +131,14 @@ def test_agreements_count_only_while_in_force(seed_kg):
 
 
 def test_the_network_changes_on_these_dates(seed_kg):
-    # 2011-01-01 BCH MoU signed "early 2011" (a year: from its first day); 2015-10-22 Seven Force
-    # s22A in force; 2018-04-01 SOH statement of intent (April 2018); 2019-05-01 BTP joins CTC and
-    # the amended CTC agreement; 2021-04-01 the day after the extended Seven Force agreement ends.
+    # 2013-04-25 the first document (nothing is known before it; the BCH MoU of early 2011 counts
+    # from here); 2013-07-18, 2013-12-10, 2016-02-25, 2017-12-14, 2019-04-04, 2019-05-16 the
+    # papers that first state undated ties; 2015-10-22 Seven Force s22A in force; 2018-04-01 SOH
+    # statement of intent (April 2018); 2019-05-01 the amended CTC agreement; 2021-04-01 the day
+    # after the extended Seven Force agreement ends.
     assert network.change_dates(network.graphs(seed_kg)) == [
-        date(2011, 1, 1), date(2015, 10, 22), date(2018, 4, 1), date(2019, 5, 1), date(2021, 4, 1)]
+        date(2013, 4, 25), date(2013, 7, 18), date(2013, 12, 10), date(2015, 10, 22), date(2016, 2, 25),
+        date(2017, 12, 14), date(2018, 4, 1), date(2019, 4, 4), date(2019, 5, 1), date(2019, 5, 16), date(2021, 4, 1)]
 
 
 @pytest.mark.parametrize("day", ["2015-06-01", "2019-04-30", "2019-05-01", "2022-01-01"])
@@ -186,12 +180,15 @@ def test_governance_relations_follow_the_agreement_that_set_up_the_body(seed_kg)
         return {(slug(u), slug(v)) for u, v in g.edges}
 
     step = ("seven-force-oversight-group", "eastern-region-alliance-summit")
-    # Schedules A and B of the Seven Force agreement set up the Oversight Group and the Summit.
-    assert step not in relations(date(2015, 10, 21))
-    assert step in relations(date(2015, 10, 22))
+    # Schedules A and B of the Seven Force agreement (in force 22 October 2015) set up the
+    # Oversight Group and the Summit; the relation is first stated by the BCB paper of 25 February
+    # 2016, and ends with the agreement.
+    assert step not in relations(date(2016, 2, 24))
+    assert step in relations(date(2016, 2, 25))
     assert step not in relations(date(2021, 4, 1))
-    # A relation no agreement bounds holds on every date.
-    assert ("soh-national-steering-group", "dpc-programme-board") in relations(date(2000, 1, 1))
+    # A relation no agreement bounds holds from the first document that states it (4 April 2019).
+    assert ("soh-national-steering-group", "dpc-programme-board") not in relations(date(2019, 4, 3))
+    assert ("soh-national-steering-group", "dpc-programme-board") in relations(date(2019, 4, 4))
 
 
 def test_every_edge_names_its_passages(seed_kg):
@@ -208,10 +205,9 @@ def test_metrics_csv_from_the_cli(run_cli, repo):
     result = run_cli("network", "metrics", "--as-of", "2016-06-01", "--format", "csv", *SEED_ARGS)
     assert result.exit_code == 0, result.output
     rows = {slug(r["force"]): r for r in csv.DictReader(io.StringIO(result.stdout))}
-    assert rows["thames-valley"]["betweenness"] == "0.327273"  # 18/55, worked out above
-    assert rows["bedfordshire"]["weighted_degree"] == "28"
-    assert list(rows) == ["bedfordshire", "cambridgeshire", "hertfordshire", "essex", "kent", "norfolk", "suffolk",
-                          "warwickshire", "west-mercia", "thames-valley", "hampshire", "metropolitan"]
+    assert rows["bedfordshire"]["weighted_degree"] == "17"  # worked out above
+    assert float(rows["essex"]["betweenness"]) == 0
+    assert list(rows) == ["bedfordshire", "cambridgeshire", "hertfordshire", "essex", "kent", "norfolk", "suffolk"]
 
 
 def test_metrics_table_and_json(run_cli, repo):
@@ -300,5 +296,6 @@ def test_the_page_is_self_contained(drawn):
     assert "@import" not in page and "url(http" not in page
     data = json.loads(re.search(r'<script id="fg-data" type="application/json">(.*?)</script>', page, re.S).group(1))
     assert data["initial"]["date"] == "2019-06-01"
-    assert data["keys"] == ["2010-12-31", "2011-01-01", "2015-10-22", "2018-04-01", "2019-05-01", "2021-04-01"]
+    assert data["keys"] == ["2013-04-24", "2013-04-25", "2013-07-18", "2013-12-10", "2015-10-22", "2016-02-25",
+                            "2017-12-14", "2018-04-01", "2019-04-04", "2019-05-01", "2019-05-16", "2021-04-01"]
     assert set(data["views"]) == set(network.GRAPHS)

@@ -90,7 +90,7 @@ def test_every_excerpt_is_verbatim_in_its_document(provenance):
 
 def test_no_fact_outside_a_passage_or_external_source_graph(full_kg, provenance):
     passages = set(of_type(provenance, "Passage"))
-    external = set(of_type(provenance, "ExternalSource"))
+    external = set(of_type(provenance, "ExternalSource")) | set(of_type(provenance, "CuratorInference"))
     special = {ox.NamedNode(str(g)) for g in (PROVENANCE_GRAPH, CONFLICTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH)}
     in_default = list(full_kg.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     assert in_default == [], "facts in the default graph have no source"
@@ -107,7 +107,7 @@ def test_external_sources_cite_a_public_url_and_date(provenance):
 
 
 def test_provenance_graph_only_describes_sources(provenance):
-    kinds = {FG + k for k in ("Passage", "ExternalSource")} | source_document_classes()
+    kinds = {FG + k for k in ("Passage", "ExternalSource", "CuratorInference")} | source_document_classes()
     odd = [s.value for s, d in provenance.items() if not {t.value for t in d["type"]} & kinds]
     assert odd == []
 

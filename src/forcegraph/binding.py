@@ -126,8 +126,11 @@ def with_values(sparql: str, bindings: dict[str, Node]) -> str:
         if not _VARNAME.match(name):
             raise QueryError(f"{name!r} is not a SPARQL variable name")
     terms = {v: sparql_term(t) for v, t in bindings.items()}
-    for open_, close, outermost in sorted(_groups(sparql), reverse=True):
-        names = [v for v in sorted(terms) if outermost or re.search(rf"[?$]{v}\b", sparql[open_:close])]
+    # Which variables each group mentions is read from the text as given: a block inserted into an
+    # inner group would shift the end of every group around it.
+    mentions = [(open_, [v for v in sorted(terms) if outermost or re.search(rf"[?$]{v}\b", sparql[open_:close])])
+                for open_, close, outermost in _groups(sparql)]
+    for open_, names in sorted(mentions, reverse=True):
         if names:
             block = (" VALUES (" + " ".join(f"?{v}" for v in names) + ") { ("
                      + " ".join(terms[v] for v in names) + ") } ")

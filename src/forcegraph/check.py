@@ -125,7 +125,7 @@ def check(graph_dir="graph", sources_dir="sources", candidates_dir=None) -> list
     def typed(local):
         return {s for s, d in props.items() if _fg(local) in d[RDF_TYPE]}
 
-    passages, external = typed("Passage"), typed("ExternalSource")
+    passages, external = typed("Passage"), typed("ExternalSource") | typed("CuratorInference")
     docs = {s for s, d in props.items() if d[_fg("sha256")] or d[_fg("seedFile")] or d[_fg("sourceFile")]}
 
     # Hashes, and the text each document's excerpts are checked against.
@@ -169,7 +169,7 @@ def check(graph_dir="graph", sources_dir="sources", candidates_dir=None) -> list
     for g in sorted(graph_sizes):
         if g not in passages and g not in external and g != CONFLICTS:
             add(graph_file[g], lines.of(graph_file[g], g), "outside-graph",
-                f"{graph_sizes[g]} triples in graph <{g}>, which is neither a described passage nor an external source")
+                f"{graph_sizes[g]} triples in graph <{g}>, which is neither a described passage, an external source nor a curator's inference")
 
     if candidates_dir is not None and Path(candidates_dir).is_dir():
         for f in sorted(Path(candidates_dir).rglob("*.trig")):

@@ -32,10 +32,12 @@ from .query import run
 from .reason import reason
 from .resources import context_dir, profiles_dir
 from .validate import ValidationReport, validate
-from .vocab import CONFLICTS_GRAPH, FG, ID, ONTOLOGY_GRAPH, PROV, PROVENANCE_GRAPH, SPECIAL_GRAPHS
+from .vocab import CONFLICTS_GRAPH, FG, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, PROV, PROVENANCE_GRAPH, SPECIAL_GRAPHS
 
 DEFAULT_PROFILE = "partner"
-PARTS = ("facts", "provenance", "conflicts", "ontology")
+# "inferences": the graphs of curators' inferences (fg:CuratorInference) and their descriptions;
+# a profile that leaves the part out exports only what passages state.
+PARTS = ("facts", "inferences", "provenance", "conflicts", "ontology")
 
 
 # The formats an export is written in (formats.py has their extensions, media types and IRIs).
@@ -202,6 +204,12 @@ def _with_subproperties(kg: KnowledgeGraph, properties: set) -> set:
     return found
 
 
+def _inference_graphs(kg: KnowledgeGraph) -> set:
+    """The named graphs that hold curators' inferences (described as fg:CuratorInference)."""
+    kind = _N(str(FG.CuratorInference))
+    return {q.subject for q in kg.store.quads_for_pattern(None, TYPE, kind, _N(str(PROVENANCE_GRAPH)))}
+
+
 def _as_of(kg: KnowledgeGraph, quads: list, day: date, counts: dict) -> list:
     """Keep what holds on `day`: agreements that `agreements-in-force` lists (with the amendments
     and extensions of those it does not), and dated memberships that `collaboration-members` lists."""
@@ -258,9 +266,11 @@ def _apply_profile(kg: KnowledgeGraph, profile: Profile, quads: list, counts: di
 
 
 def _inferred(kg: KnowledgeGraph, quads: list, reasoning: str) -> list:
-    """What the reasoner draws from the facts that go out (not from those left at home)."""
+    """What the reasoner draws from the facts and records that go out (not from those left at
+    home); the ontology is the package's own."""
     scratch = KnowledgeGraph()
-    scratch.store.extend(q for q in quads if q.graph_name not in _SPECIAL)
+    skip = {ox.NamedNode(str(g)) for g in (INFERRED_GRAPH, ONTOLOGY_GRAPH)}
+    scratch.store.extend(q for q in quads if q.graph_name not in skip)
     scratch.store.extend(kg.quads(facts=False, ontology=True))
     reason(scratch, reasoning)
     return list(scratch.quads(facts=False, inferred=True))
@@ -385,6 +395,9 @@ def export(kg: KnowledgeGraph, fmt: str = "turtle", profile: str | Profile = DEF
     chosen = [_N(str(_PART_GRAPHS[p])) for p in profile.parts if p in _PART_GRAPHS]
     quads = [q for q in kg.quads(facts="facts" in profile.parts, provenance=True, conflicts=True, ontology=True)
              if q.graph_name not in _SPECIAL or q.graph_name in chosen]
+    if "inferences" not in profile.parts:
+        inferences = _inference_graphs(kg)
+        quads = [q for q in quads if q.graph_name not in inferences and q.subject not in inferences]
     counts: dict = {}
     if as_of:
         quads = _as_of(kg, quads, as_of, counts)

@@ -59,12 +59,14 @@ class KnowledgeGraph:
             if g in wanted or (g not in _SPECIAL and not isinstance(g, ox.DefaultGraph)):
                 yield quad
 
-    def facts_with(self, predicates):
-        """Fact quads whose predicate is one of `predicates`, read through the predicate index."""
+    def facts_with(self, predicates, *, also=()):
+        """Fact quads whose predicate is one of `predicates`, read through the predicate index;
+        with `also`, the quads of those special graphs too."""
+        extra = {_node(g) for g in also}
         for p in predicates:
             for quad in self.store.quads_for_pattern(None, p, None):
                 g = quad.graph_name
-                if g not in _SPECIAL and not isinstance(g, ox.DefaultGraph):
+                if g in extra or (g not in _SPECIAL and not isinstance(g, ox.DefaultGraph)):
                     yield quad
 
     def count_facts(self) -> int:

@@ -11,8 +11,9 @@ Four graphs, each for one date ("as of") or, with no date, for everything ever r
 - `governance_graph` (directed): who oversees, reports to, recommends to, advises or chairs whom,
   from queries/network-governance.rq.
 
-The "as of" rules live in those queries (dated memberships, agreements in force, parties added
-by amendments). Nodes are IRIs with `label`, `short` (a name to draw), `kind` and `iri`; edges
+The "as of" rules live in those queries and are written down in docs/design.md ("What is known
+on a date"): nothing before the first document, undated ties from the first document that states
+them, dated memberships and agreements by their own dates, one lead at a time. Nodes are IRIs with `label`, `short` (a name to draw), `kind` and `iri`; edges
 carry their `ties` and the passages that state them (`sources`). `metrics()` gives degree,
 weighted degree, betweenness (in hops) and weighted eigenvector centrality per force, communities
 (greedy modularity, weighted) and the "who leads what" matrix."""

@@ -61,6 +61,10 @@ def pick_named(found: "QueryResult", name: str, param: library.Param) -> URIRef:
     want_force = param.type == "force"
     hits = sorted({(str(r["entity"]), r["label"], r["isForce"]) for r in found.records()
                    if not want_force or r["isForce"]})
+    # A name shared by a whole and its parts names the whole.
+    parts = {str(r["entity"]) for r in found.records() if r.get("partOfNamesake")}
+    if {h[0] for h in hits} - parts:
+        hits = [h for h in hits if h[0] not in parts]
     iris = {h[0] for h in hits}
     if len(iris) == 1:
         return URIRef(iris.pop())

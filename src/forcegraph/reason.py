@@ -12,7 +12,9 @@ owlrl is slow on instance data: each pass re-applies every rule to every triple 
 The `owlrl` profile runs owlrl over everything instead; tests check both give the same
 entailments. Equality rules (owl:sameAs) are not applied: nothing in the ontology needs them, and
 a second chief officer for a force is a validation error, not a reason to merge two people.
-Provenance and conflict records stay out of the closure."""
+The closure reads every graph a query reads but the ontology's own: the facts, and the provenance
+and conflict records, so that `?d a fg:SourceDocument` finds a report typed only in the provenance
+graph and every `fg:document` link is also a `prov:wasQuotedFrom`."""
 
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from rdflib import OWL, RDF, RDFS, Graph, Literal
 from .knowledge import KnowledgeGraph
 from .nogc import no_cyclic_gc
 from .terms import to_oxigraph, to_rdflib
+from .vocab import CONFLICTS_GRAPH, PROVENANCE_GRAPH
 
 from .names import PROFILES
 
@@ -175,9 +178,15 @@ def _is_data(term) -> bool:
     return isinstance(term, ox.NamedNode) and term.value.startswith("https://w3id.org/forcegraph/id/")
 
 
+# Graphs besides the facts that queries read and so the closure covers.
+_RECORDS = (PROVENANCE_GRAPH, CONFLICTS_GRAPH)
+
+
 def _fact_triples(kg: KnowledgeGraph, predicates=None) -> set:
-    """The asserted facts as a set of triples; only those with the given predicates, if given."""
-    quads = kg.quads(facts=True) if predicates is None else kg.facts_with(predicates)
+    """The asserted facts and the provenance and conflict records as a set of triples; only those
+    with the given predicates, if given."""
+    quads = (kg.quads(facts=True, provenance=True, conflicts=True) if predicates is None
+             else kg.facts_with(predicates, also=_RECORDS))
     return {(q.subject, q.predicate, q.object) for q in quads}
 
 
