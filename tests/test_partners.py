@@ -75,16 +75,27 @@ def test_the_bundle_holds_what_the_readme_lists_and_is_byte_stable(seed_bundle, 
         assert done.returncode == 0 and done.stdout + done.stderr == "", (name, done.stderr)
 
 
+@pytest.fixture(scope="module")
+def bundle_kg(seed_bundle):
+    """What the partner received, in forcegraph: the bundle's TriG (inferences included), as is.
+    The partner profile leaves things out (curators' inferences, personal data), so the answers
+    to compare are forcegraph's on the same data."""
+    return forcegraph.load([seed_bundle / "forcegraph.trig"])
+
+
 @pytest.mark.parametrize("name", sorted(library.library()))
-def test_every_library_query_gives_our_csv_in_jena(tdb2, seed_kg, name, tmp_path):
+def test_every_library_query_gives_our_csv_in_jena(tdb2, bundle_kg, name, tmp_path):
     # Through the bundle's own Fuseki configuration (TDB2, union default graph); the parameters
     # bound as the README says (a VALUES block), as forcegraph binds them.
     q = library.get(name)
-    ours = render(run(seed_kg, name, q.example_params), "csv")
+    ours = render(run(bundle_kg, name, q.example_params), "csv")
     bound = tmp_path / f"{name}.rq"
-    bound.write_text(with_values(q.sparql, bind_params(seed_kg, q, q.example_params)))
+    bound.write_text(with_values(q.sparql, bind_params(bundle_kg, q, q.example_params)))
     theirs = jena("tdb2.tdbquery", "--desc", "fuseki-config.ttl", "--results", "csv", "--query", bound, cwd=tdb2)
-    assert ours.count("\r\n") > 1, f"{name}: the example should find something"
+    if name == "curator-inferences":  # the partner profile leaves curators' inferences out
+        assert ours.count("\r\n") == 1
+    else:
+        assert ours.count("\r\n") > 1, f"{name}: the example should find something"
     # The one normalisation: Jena 4.5 ends CSV lines with LF, the SPARQL CSV format with CRLF.
     assert theirs.replace("\n", "\r\n") == ours
 
