@@ -1,7 +1,10 @@
 import os
 import shutil
 import signal
+import socket
 import subprocess
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -67,20 +70,47 @@ def run_cli():
     return invoke
 
 
-@pytest.fixture(scope="session")
-def browser():
-    """Debian's headless Chromium through ChromeDriver, with the page console kept for checks."""
+def chromium(window: str = "1440,1000", network_log: bool = False):
+    """Debian's headless Chromium through ChromeDriver, with the page console kept for checks (and
+    with `network_log`, every request the page makes)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1440,1000"):
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={window}"):
         options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+    logs = {"browser": "ALL", **({"performance": "ALL"} if network_log else {})}
+    options.set_capability("goog:loggingPrefs", logs)
+    return webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    driver = chromium()
     yield driver
     driver.quit()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_serving(proc: subprocess.Popen, url: str, what: str, seconds: float = 120) -> None:
+    """Wait until `url` answers; fail, with the server's own words, if it exits or takes too long."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(f"{what} exited: {proc.stderr.read().decode()}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"{what} did not start in {seconds:g} s")
+            time.sleep(0.05)
 
 
 @pytest.fixture()

@@ -24,7 +24,7 @@ from forcegraph.cli import cli
 from forcegraph.output import render
 from forcegraph.query import bind_params, run
 
-from conftest import DATA, REPO, SEED_ARGS
+from conftest import DATA, REPO, SEED_ARGS, free_port, wait_until_serving
 
 JENA = REPO / "scripts" / "jena"
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -266,28 +266,12 @@ def test_the_ontology_documentation_names_every_term():
 def jena_store():
     """scripts/JenaStore.java on 127.0.0.1: Jena's ARQ answering the SPARQL 1.1 Protocol and
     Graph Store Protocol (Debian packages no Fuseki), its default graph kept apart as Fuseki's is."""
-    import socket
-    import time
-    import urllib.request
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     proc = subprocess.Popen([str(JENA), str(REPO / "scripts" / "JenaStore.java"), str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/store?default", timeout=2).read()
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    pytest.fail(f"JenaStore exited: {proc.stderr.read().decode()}")
-                if time.monotonic() > deadline:
-                    pytest.fail("JenaStore did not start in 120 s")
-                time.sleep(0.2)
+        wait_until_serving(proc, f"{url}/store?default", "JenaStore")
         yield url
     finally:
         proc.terminate()

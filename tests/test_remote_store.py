@@ -6,11 +6,8 @@ the union of its graphs (`--union-default-graph`, as GraphDB and Neptune do), an
 its default graph apart (as Fuseki does by default), which `push` gives a copy of the union."""
 
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -25,35 +22,22 @@ from forcegraph.binding import with_values
 from forcegraph.remote import RemoteStore
 
 from test_engines import comparable
-from conftest import SEED_ARGS
+from conftest import SEED_ARGS, free_port, wait_until_serving
 
 OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
 QUERIES = sorted(library.library())
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module", params=["union-default-graph", "separate-default-graph"])
 def server(request, tmp_path_factory):
-    port = _free_port()
+    port = free_port()
     args = [OXIGRAPH, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")), "--bind", f"127.0.0.1:{port}"]
     if request.param == "union-default-graph":
         args.append("--union-default-graph")
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1).read()
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    pytest.fail(f"oxigraph server exited: {proc.stderr.read().decode()}")
-                time.sleep(0.05)
+        wait_until_serving(proc, f"{url}/query?query=ASK%7B%7D", "oxigraph server", seconds=10)
         yield url
     finally:
         proc.terminate()
@@ -150,6 +134,6 @@ def test_cli_push_loads_the_server(server, run_cli, seed_kg, repo):
 
 
 def test_unreachable_server_is_a_clear_error(run_cli):
-    result = run_cli("query", "decisions", "--store", f"http://127.0.0.1:{_free_port()}")
+    result = run_cli("query", "decisions", "--store", f"http://127.0.0.1:{free_port()}")
     assert result.exit_code == 2
     assert "cannot reach the SPARQL server" in result.output

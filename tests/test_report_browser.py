@@ -20,7 +20,7 @@ from forcegraph import report
 from forcegraph.draw import draw
 from forcegraph.query import records
 
-from conftest import REPO
+from conftest import REPO, chromium
 from test_server import running_server
 
 ID = "https://w3id.org/forcegraph/id/"
@@ -30,15 +30,7 @@ ARTIFACTS = REPO / "tests" / "artifacts"
 @pytest.fixture(scope="module")
 def chrome():
     """Headless Chromium that keeps its console and its network log (every request it makes)."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1300,1000"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+    driver = chromium("1300,1000", network_log=True)
     yield driver
     driver.quit()
 
