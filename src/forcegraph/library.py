@@ -1,7 +1,7 @@
 """The query library: one .rq file per analyst question, with a grlc-style header.
 
 Header lines start with `#+ ` and hold YAML: title, description, tags, params (name, type,
-default, description) and example. Parameters bind the SPARQL variable of the same name
+default, description), example, and engines (where a query is too heavy for one of them). Parameters bind the SPARQL variable of the same name
 (`force` binds ?force); they are never pasted into the query text."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from . import guard
+from .names import ENGINES
 from .errors import QueryFileError, UnknownQuery
 from .resources import queries_dir
 
@@ -42,6 +43,7 @@ class LibraryQuery:
     params: tuple[Param, ...] = ()
     tags: tuple[str, ...] = ()
     example: str = ""
+    engines: tuple[str, ...] = ENGINES  # the engines that answer it in reasonable time
 
     @property
     def example_params(self) -> dict[str, str]:
@@ -76,9 +78,13 @@ def parse_query_file(path: Path) -> LibraryQuery:
             Param(p["name"], p["type"], None if p.get("default") is None else str(p["default"]),
                   p.get("description", ""), bool(p.get("required", False)))
         )
+    engines = tuple(meta.get("engines") or ENGINES)
+    if not set(engines) <= set(ENGINES):
+        raise QueryFileError(f"{path}: engines {list(engines)}; expected some of {list(ENGINES)}")
     return LibraryQuery(
         name=path.stem, path=path, title=meta["title"], description=str(meta.get("description", "")).strip(),
         sparql=text, params=tuple(params), tags=tuple(meta.get("tags") or ()), example=str(meta.get("example", "")),
+        engines=engines,
     )
 
 

@@ -248,6 +248,9 @@ def _library_query(name: str) -> library.LibraryQuery:
 def run(kg: KnowledgeGraph, name: str, params: dict[str, str] | None = None, engine: str = "oxigraph") -> QueryResult:
     """Run a library query by name with raw (string) parameters."""
     q = _library_query(name)
+    if engine not in q.engines:
+        raise QueryError(f"query {name!r} runs on the {' or '.join(q.engines)} engine only: the {engine} engine "
+                         "takes too long on it (see its #+ engines header)")
     return run_sparql(kg, q.sparql, bind_params(kg, q, params or {}), engine)
 
 
