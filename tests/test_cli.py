@@ -35,11 +35,11 @@ def test_build_reports_counts_and_writes_out(run_cli, repo, tmp_path):
     out = tmp_path / "out"
     result = run_cli("build", "--graph", repo / "graph", "--out", out, "--quiet")
     assert result.exit_code == 0, result.output
-    for words in ("Triples:", "Documents: 12", "Passages:", "Entities by class:", "police force", "Conflicts between documents:",
+    for words in ("Triples:", "Documents: 50 (12 from the seed files)", "Passages:", "Entities by class:", "police force", "Conflicts between documents:",
                   "conforms"):
         assert words in result.stdout
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["documents"] == 12 and summary["violations"] == 0
+    assert summary["documents"] == 50 and summary["seed documents"] == 12 and summary["violations"] == 0
     assert summary["entities by class"]["police force"] == 44
     assert summary["conflicts"] >= 30
     assert (out / "forcegraph.trig").stat().st_size > 100_000

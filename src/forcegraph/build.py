@@ -41,7 +41,9 @@ class BuildResult:
                 "total": len(kg.store),
             },
             "passages": by_class.get("passage", 0),
-            "documents": len(self.sources.rows),
+            # Every source document; the seed files' own (the `sources` query) counted apart.
+            "documents": by_class.get("source document", 0),
+            "seed documents": len(self.sources.rows),
             "external sources": by_class.get("external source", 0),
             "fact graphs": len(kg.fact_graphs()),
             "entities by class": by_class,

@@ -135,7 +135,7 @@ def build_command(graph_paths, reasoning, out_dir, quiet):
     s = result.summary()
     t = s["triples"]
     click.echo(f"Triples: {t['asserted']} asserted, {t['inferred']} inferred, {t['provenance']} provenance, {t['total']} in all")
-    click.echo(f"Documents: {s['documents']}  Passages: {s['passages']}  External sources: {s['external sources']}")
+    click.echo(f"Documents: {s['documents']} ({s['seed documents']} from the seed files)  Passages: {s['passages']}  External sources: {s['external sources']}")
     click.echo("Entities by class:")
     for label, count in s["entities by class"].items():
         click.echo(f"  {label:<38} {count:>5}")
