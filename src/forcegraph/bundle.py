@@ -72,11 +72,13 @@ def _readme(profile: Profile, result: Export, report: ValidationReport, counts: 
 
 
 def bundle(kg: KnowledgeGraph, folder: Path, profile: str | Profile = DEFAULT_PROFILE, *,
-           created: date | None = None, force: bool = False, reasoning: str = "owl-rl") -> Bundle:
+           created: date | None = None, force: bool = False, reasoning: str = "owl-rl",
+           validation: ValidationReport | None = None) -> Bundle:
     """Write the bundle into `folder` (all files or none). Refuses a graph that does not conform
-    unless `force`; the verdict is then the exported data's, written in the README."""
+    unless `force` (its verdict is `validation` when the caller has it, as a built store does);
+    the verdict in the README is then the exported data's."""
     profile = profile if isinstance(profile, Profile) else get_profile(profile)
-    report = validate(kg)
+    report = validation or validate(kg)
     if not report.conforms and not force:
         raise NotConforming(report)
     options = dict(include_inferred=True, reasoning=reasoning, created=created, force=True, validation=report)

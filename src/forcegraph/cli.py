@@ -396,9 +396,9 @@ def _export_bundle(folder, profile, force, graph_paths, reasoning, frozen, quiet
         raise click.UsageError(f"--bundle writes every format with the inferred graph; leave out {', '.join(clashes)}")
     get_profile(profile)
     check_writable(folder)
-    kg = _open(graph_paths, reasoning, frozen).kg
+    built = _open(graph_paths, reasoning, frozen)
     _progress(quiet)("validating and writing the bundle")
-    result = bundle(kg, folder, profile, force=force, reasoning=reasoning)
+    result = bundle(built.kg, folder, profile, force=force, reasoning=reasoning, validation=built.validation())
     if not quiet:
         click.echo(f"Wrote the {profile} bundle ({len(result.files)} files, {result.exports['nq'].triples} triples) "
                    f"to {folder}: {result.report.text().splitlines()[0]}", err=True)

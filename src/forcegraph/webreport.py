@@ -15,6 +15,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 
 from . import paths, report
+from .clitypes import parse_date
 from .errors import ForcegraphError, QueryError
 from .knowledge import KnowledgeGraph
 
@@ -23,9 +24,9 @@ def _date(value: str | None) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise QueryError(f"as-of: {value!r} is not a date; expected YYYY-MM-DD, e.g. 2019-06-01") from None
+        return parse_date(value)
+    except ValueError as e:
+        raise QueryError(f"as-of: {e}") from None
 
 
 def _int(value: str | None, default: int, low: int, high: int) -> int:
