@@ -1,7 +1,7 @@
 """Reason: OWL 2 RL entailments of the ontology over the data, kept in their own graph.
 
-owlrl is slow on instance data: each pass re-applies every rule to every triple (about 1 s per
-500 triples here). So the work is split the way rule engines usually split it:
+owlrl is slow on instance data: each pass re-applies every rule to every triple (docs/design.md,
+"Reasoning: OWL-RL, fast"). So the work is split the way rule engines usually split it:
 
 1. owlrl computes the OWL-RL closure of the ontology alone (the T-box: class and property
    hierarchies, inverses, inherited domains and ranges); once per process.

@@ -54,8 +54,8 @@ class Endpoints:
     update: str
     store: str
     # Query parameters that make the Graph Store load without a transaction, where the server has
-    # such a mode. Oxigraph's `no_transaction` uses its bulk loader: the 1.45M quads of the 1M
-    # benchmark graph loaded in 28 s with it and 94 s without.
+    # such a mode. Oxigraph's `no_transaction` uses its bulk loader, several times faster than
+    # transactions (docs/design.md, "A real triple store").
     bulk_load: str = ""
 
     @classmethod
@@ -173,8 +173,8 @@ class RemoteStore:
 
     def _union_default_graph(self, quads: list) -> None:
         """Make the default graph answer for the union of all graphs, unless it already does: add
-        each distinct triple to it, through the Graph Store in bulk (at 1M quads on Oxigraph, 30 s
-        against 69 s for the same copy made on the server by SPARQL Update)."""
+        each distinct triple to it, through the Graph Store in bulk, which is faster than the same
+        copy made on the server by SPARQL Update (docs/design.md, "A real triple store")."""
         named = next((q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)), None)
         if named is None:
             return

@@ -242,8 +242,8 @@ def persist(fresh: Fresh, paths, reasoning: str, say: Callable[[str], None] = la
         fd = _lock(folder, fcntl.LOCK_SH)  # so another builder's clean-up leaves it alone
         disk = ox.Store(str(folder / "oxigraph"))
         disk.bulk_extend(result.kg.store)
-        # Compacted once here, every later query reads fewer, sorted files: at 1M quads a
-        # library query runs about 1.5-2x faster for a few seconds more of build.
+        # Compacted once here, every later query reads fewer, sorted files (docs/design.md,
+        # "The built store", has the cost and the gain).
         disk.optimize()
         disk.flush()
         del disk  # closes it: the read-only opening below must see everything
