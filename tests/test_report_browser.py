@@ -145,7 +145,11 @@ def test_served_report_path_and_the_network_pages_picker(chrome, tmp_path, seed_
         assert 'id="bar-in-force-seven-force-s22a-2015"' in page.text
         assert 'id="bar-in-force-chiltern-transport-s22a-2016"' not in page.text
         bad = httpx.get(f"{base}/report", params={"as-of": "2016-02-30"}, timeout=60)
-        assert bad.status_code == 400 and "not a date" in bad.json()["error"]
+        assert bad.status_code == 400 and bad.headers["content-type"].startswith("text/plain")
+        assert "not a date" in bad.text and "Traceback" not in bad.text
+        bad = httpx.get(f"{base}/path", params={"from": "Nowhere Constabulary", "to": "Kent Police"},
+                        headers={"Accept": "application/json"}, timeout=60)
+        assert bad.status_code == 404 and "Nowhere Constabulary" in bad.json()["error"]
         answer = httpx.get(f"{base}/path", params={"from": "Thames Valley Police", "to": "Cambridgeshire Constabulary"},
                            timeout=60).json()
         assert answer["paths"][0]["nodes"][1]["label"] == "Chiltern Transport Consortium"

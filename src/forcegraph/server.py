@@ -147,8 +147,11 @@ def _answer(answer: Answer) -> Response:
 
 
 async def _error(request: Request, e: ForcegraphError) -> Response:
-    """Every error a request can cause, mapped to its status in one place."""
+    """Every error a request can cause, mapped to its status in one place: as `{"error": …}` to a
+    client that asks for JSON (the network page's path finder), else as one line of text."""
     headers = {"Retry-After": str(e.retry_after)} if e.retry_after else None
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse({"error": str(e)}, e.http_status, headers)
     return _text(e.http_status, str(e), headers)
 
 

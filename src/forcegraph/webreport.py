@@ -11,12 +11,12 @@ from datetime import date
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from . import paths, report
 from .clitypes import parse_date
-from .errors import ForcegraphError, QueryError
+from .errors import QueryError
 from .knowledge import KnowledgeGraph
 
 
@@ -45,10 +45,7 @@ def routes(kg: KnowledgeGraph) -> list[Route]:
             def work():
                 with lock:
                     return make(request.query_params)
-            try:
-                return await run_in_threadpool(work)
-            except ForcegraphError as e:
-                return JSONResponse({"error": str(e)}, status_code=e.http_status)
+            return await run_in_threadpool(work)  # errors go to the server's one handler
         return endpoint
 
     def report_page(q) -> Response:

@@ -315,7 +315,7 @@
     body.innerHTML = head + '<p class="hint">Finding the ways they are connected…</p>';
     const q = new URLSearchParams({ from: v.nodes[from].iri, to: v.nodes[to].iri, format: "json" });
     if (state.date) q.set("as-of", state.date);
-    fetch(`/path?${q}`).then((r) => r.json()).then((answer) => {
+    fetch(`/path?${q}`, { headers: { Accept: "application/json" } }).then((r) => r.json()).then((answer) => {
       if (answer.error) { body.innerHTML = head + `<p>${esc(answer.error)}</p>`; return; }
       if (!answer.paths.length) { body.innerHTML = head + `<p id="path-none">Not connected within ${answer.max_length} steps.</p>`; return; }
       body.innerHTML = head + '<ol id="path-list">' + answer.paths.map((p) => "<li>" +
