@@ -255,7 +255,7 @@ def test_a_library_query_runs_by_name_with_parameters(server, seed_kg):
 @pytest.mark.parametrize("path, params, status, words", [
     ("/queries/collaboration-members.json", {"as_of": "1 June 2019"}, 400, "not a date"),
     ("/queries/collaboration-members.json", {"colaboration": "CTC"}, 400, "has no parameter colaboration"),
-    ("/queries/who-leads-what.json", {"force": "Atlantis"}, 400, "no force is called 'Atlantis'"),
+    ("/queries/who-leads-what.json", {"force": "Atlantis"}, 404, "no force is called 'Atlantis'"),
     ("/queries/where-does-it-say.json", {}, 400, "needs --param entity"),
     ("/queries/who-leads.json", {}, 404, "Did you mean: who-leads-what?"),
 ])

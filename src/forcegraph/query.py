@@ -15,7 +15,7 @@ from rdflib.term import Node
 
 from . import guard, library
 from .binding import with_values
-from .errors import QueryError
+from .errors import QueryError, UnknownName
 from .knowledge import KnowledgeGraph, require_known
 from .names import ENGINES
 from .nogc import no_cyclic_gc
@@ -70,7 +70,7 @@ def pick_named(found: "QueryResult", name: str, param: library.Param) -> URIRef:
         return URIRef(iris.pop())
     kind = "force" if want_force else "entity"
     if not iris:
-        raise QueryError(f"parameter {param.name}: no {kind} is called {name!r} "
+        raise UnknownName(f"parameter {param.name}: no {kind} is called {name!r} "
                          f"(give a name, an alternative name such as an acronym, or a full IRI)")
     listing = "; ".join(f"{label} <{iri}>" for iri, label, _ in hits)
     raise QueryError(f"parameter {param.name}: {name!r} names more than one {kind}: {listing}. Give the IRI instead.")
