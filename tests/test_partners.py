@@ -27,6 +27,7 @@ from forcegraph.query import bind_params, run
 from conftest import DATA, REPO, SEED_ARGS, free_port, wait_until_serving
 
 JENA = REPO / "scripts" / "jena"
+BATCH = Path(__file__).parent / "jena" / "JenaBatch.java"  # many questions, one JVM
 SH = Namespace("http://www.w3.org/ns/shacl#")
 INVALID = sorted((DATA / "invalid").glob("*.trig"))
 
@@ -83,15 +84,26 @@ def bundle_kg(seed_bundle):
     return forcegraph.load([seed_bundle / "forcegraph.trig"])
 
 
+@pytest.fixture(scope="module")
+def jena_csv(tdb2, bundle_kg, tmp_path_factory) -> dict[str, str]:
+    """Every library query's answer from Jena, through the bundle's own Fuseki configuration (TDB2,
+    union default graph), as `tdb2.tdbquery --desc fuseki-config.ttl --results csv` gives it; the
+    parameters bound as the README says (a VALUES block), as forcegraph binds them."""
+    folder = tmp_path_factory.mktemp("jena-queries")
+    files = []
+    for name in sorted(library.library()):
+        q = library.get(name)
+        files.append(folder / f"{name}.rq")
+        files[-1].write_text(with_values(q.sparql, bind_params(bundle_kg, q, q.example_params)))
+    jena(BATCH, "query", "fuseki-config.ttl", folder, *files, cwd=tdb2)
+    return {f.stem: f.with_suffix(".csv").read_text() for f in files}
+
+
 @pytest.mark.parametrize("name", sorted(library.library()))
-def test_every_library_query_gives_our_csv_in_jena(tdb2, bundle_kg, name, tmp_path):
-    # Through the bundle's own Fuseki configuration (TDB2, union default graph); the parameters
-    # bound as the README says (a VALUES block), as forcegraph binds them.
+def test_every_library_query_gives_our_csv_in_jena(jena_csv, bundle_kg, name):
     q = library.get(name)
     ours = render(run(bundle_kg, name, q.example_params), "csv")
-    bound = tmp_path / f"{name}.rq"
-    bound.write_text(with_values(q.sparql, bind_params(bundle_kg, q, q.example_params)))
-    theirs = jena("tdb2.tdbquery", "--desc", "fuseki-config.ttl", "--results", "csv", "--query", bound, cwd=tdb2)
+    theirs = jena_csv[name]
     if name == "curator-inferences":  # the partner profile leaves curators' inferences out
         assert ours.count("\r\n") == 1
     else:
@@ -120,15 +132,30 @@ def _results(report: Graph) -> set:
             for r in report.subjects(RDF.type, SH.ValidationResult)}
 
 
-@pytest.mark.parametrize("case", [None, *INVALID], ids=["seed-graph", *(c.stem for c in INVALID)])
-def test_jena_and_pyshacl_give_our_verdict(case, tmp_path):
-    paths = [*map(Path, SEED_ARGS[1::2])] if case is None else [DATA / "valid" / "minimal.trig", case]
-    kg = forcegraph.load(paths)
-    forcegraph.reason(kg)
-    made = bundle(kg, tmp_path / "bundle", "full", force=True)
+CASES = [None, *INVALID]
+
+
+@pytest.fixture(scope="module")
+def jena_shacl(tmp_path_factory) -> list:
+    """For the seed graph and each broken example: its bundle, and Jena's report on the bundle's
+    validation view with the bundle's shapes (as `shacl validate --shapes shapes.ttl --data
+    validation-view.nt` gives it)."""
+    folder = tmp_path_factory.mktemp("jena-shacl")
+    made = []
+    for n, case in enumerate(CASES):
+        paths = [*map(Path, SEED_ARGS[1::2])] if case is None else [DATA / "valid" / "minimal.trig", case]
+        kg = forcegraph.load(paths)
+        forcegraph.reason(kg)
+        made.append(bundle(kg, folder / f"bundle-{n}", "full", force=True))
+    jena(BATCH, "shacl", folder, *[f for m in made for f in (m.folder / "shapes.ttl", m.folder / "validation-view.nt")])
+    return [(m, Graph().parse(folder / f"{n}.ttl", format="turtle")) for n, m in enumerate(made)]
+
+
+@pytest.mark.parametrize("n", range(len(CASES)), ids=["seed-graph", *(c.stem for c in INVALID)])
+def test_jena_and_pyshacl_give_our_verdict(jena_shacl, n):
+    case = CASES[n]
+    made, jena_report = jena_shacl[n]
     ours = {(v.focus, v.severity) for v in made.report.violations}
-    jena_report = Graph().parse(data=jena("shacl", "validate", "--shapes", "shapes.ttl", "--data",
-                                          "validation-view.nt", cwd=made.folder), format="turtle")
     conforms, py_report, _ = pyshacl.validate(str(made.folder / "validation-view.nt"), data_graph_format="nt",
                                               shacl_graph=str(made.folder / "shapes.ttl"), inference="none")
     assert _results(jena_report) == _results(py_report) == ours
