@@ -14,6 +14,7 @@ from forcegraph.passages import split
 from forcegraph.sources import parse_date
 
 from conftest import REPO
+from test_layout import layout_problems
 
 FG = "https://w3id.org/forcegraph/ontology#"
 SEED = REPO / "sources" / "002_aeb29340dc868a24.txt"     # a report with numbered paragraphs and fields
@@ -145,7 +146,7 @@ def test_corpus_page_keeps_its_url_and_title_and_goes_to_sources_corpus(run_cli,
     assert "url:" not in "".join(ex for _, ex in passages_of(project / "graph" / "documents" / "009-emsou-about.trig"))
     # the layout of every file under graph/: relative IRIs, the document on top, then each passage's
     # words in a provenance block of its own (its facts will go right after it), in the page's order
-    assert "@base <https://w3id.org/forcegraph/id/> .\n" in trig
+    assert "@base <https://w3id.org/forcegraph/id/> .\n" in trig and layout_problems(trig) == []
     found = passages_of(project / "graph" / "documents" / "009-emsou-about.trig")
     assert trig.count("\n<graph/provenance> {\n") == 1 + len(found) == 3
     heads = [ln for ln in trig.splitlines() if ln.endswith(" a fg:Passage ;")]
