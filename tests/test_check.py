@@ -62,6 +62,9 @@ def test_a_clean_project_exits_0_and_each_rule_is_found(run_cli, tmp_path):
                    "--title", "Note").exit_code == 0
     result = check(run_cli, tmp_path)
     assert result.exit_code == 1 and "states no facts yet" in result.stdout
+    # the finding points at the document's own line, its IRI written relative to the file's @base
+    note = tmp_path / "graph" / "documents" / "note.trig"
+    assert result.stdout.startswith(f"{note}:{line_of(note, '  <document/note> a fg:')}: ")
     facts = tmp_path / "graph" / "facts.trig"
     p = "https://w3id.org/forcegraph/id/passage/note/p1-1"
     facts.write_text(f"""@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .

@@ -14,6 +14,7 @@ from forcegraph.passages import split
 from forcegraph.sources import parse_date
 
 from conftest import REPO
+from test_layout import layout_problems
 
 FG = "https://w3id.org/forcegraph/ontology#"
 SEED = REPO / "sources" / "002_aeb29340dc868a24.txt"     # a report with numbered paragraphs and fields
@@ -143,6 +144,13 @@ def test_corpus_page_keeps_its_url_and_title_and_goes_to_sources_corpus(run_cli,
     assert "dcterms:source <https://www.emsou.police.uk/about>" in trig
     assert 'dcterms:title "About EMSOU"' in trig and '"title"' in trig  # marked as guessed
     assert "url:" not in "".join(ex for _, ex in passages_of(project / "graph" / "documents" / "009-emsou-about.trig"))
+    # the layout of every file under graph/: relative IRIs, the document on top, then each passage's
+    # words in a provenance block of its own (its facts will go right after it), in the page's order
+    assert "@base <https://w3id.org/forcegraph/id/> .\n" in trig and layout_problems(trig) == []
+    found = passages_of(project / "graph" / "documents" / "009-emsou-about.trig")
+    assert trig.count("\n<graph/provenance> {\n") == 1 + len(found) == 3
+    heads = [ln for ln in trig.splitlines() if ln.endswith(" a fg:Passage ;")]
+    assert heads == ["  <passage/009-emsou-about/para-1> a fg:Passage ;", "  <passage/009-emsou-about/para-2> a fg:Passage ;"]
 
 
 def test_guessed_date_issuer_and_kind_are_marked(run_cli, seeded, tmp_path):
@@ -153,7 +161,7 @@ def test_guessed_date_issuer_and_kind_are_marked(run_cli, seeded, tmp_path):
     assert result.exit_code == 0, result.stderr
     trig = (seeded / "graph" / "documents" / "decision.trig").read_text(encoding="utf-8")
     assert '"2019-03-12"^^xsd:date' in trig and "a fg:DecisionRecord" in trig
-    assert "corporation-sole/pcc-kent>" in trig
+    assert "fg:issuedBy <corporation-sole/pcc-kent> ;" in trig
     assert 'fg:guessed "title" , "date" , "kind" , "issuer"' in trig
     assert parse_date("13-3-19.") .isoformat() == "2019-03-13"
 
@@ -169,7 +177,7 @@ def test_issuer_by_name_and_unknown_issuer(run_cli, seeded, tmp_path):
                "--date", "2020-01-02", "--title", "A paper")
     assert good.exit_code == 0, good.stderr
     trig = (seeded / "graph" / "documents" / "paper.trig").read_text(encoding="utf-8")
-    assert "corporation-sole/pcc-kent>" in trig and "      fg:guessed" not in trig
+    assert "fg:issuedBy <corporation-sole/pcc-kent> ;" in trig and "      fg:guessed" not in trig
 
 
 def test_adding_a_seed_or_the_same_file_twice_is_recognised(run_cli, seeded, tmp_path):

@@ -12,6 +12,8 @@ import forcegraph
 from forcegraph import candidates as store
 from forcegraph.vocab import ID
 
+from test_layout import layout_problems
+
 DOC = "cpcc-2019-007"
 
 
@@ -85,6 +87,35 @@ def test_accepting_keeps_the_graph_loadable_and_the_fact_in_its_passage(project,
     text = (project / "graph" / "seeds" / "004a-seven-force.trig").read_text()
     assert f"Accepted candidate {DOC}/{decision.n}" in text
     assert run_cli("validate").exit_code == 0  # a well-formed fact keeps the graph conforming
+    # Beside its passage's words: right after the passage's own block, before the next passage's words,
+    # spelt as the file spells IRIs (relative to its @base).
+    lines = text.splitlines()
+    at = next(i for i, ln in enumerate(lines) if ln.startswith(f"# Accepted candidate {DOC}/{decision.n} "))
+    rel = lambda iri: f"<{str(iri).removeprefix(str(ID))}>"  # noqa: E731
+    assert lines[at + 1:at + 4] == [f"{rel(decision.passage)} {{",
+                                    f"  {rel(decision.s)} fg:{decision.p.split('#')[1]} {rel(decision.o)} .", "}"]
+    assert lines[at - 1] == "}" and [ln for ln in lines[:at] if ln.endswith(" {")][-1] == f"{rel(decision.passage)} {{"
+    described = [(i, ln.split()[0]) for i, ln in enumerate(lines) if ln.endswith(" a fg:Passage ;")]
+    assert [p for i, p in described if i < at][-1] == rel(decision.passage)
+    assert lines[at + 4:at + 7] == ["", "<graph/provenance> {", next(lines[i] for i, _ in described if i > at)]
+    assert layout_problems(text) == []
+
+
+def test_a_fact_for_a_passage_with_none_yet_goes_right_after_its_words(project, run_cli, tmp_path):
+    paper = tmp_path / "note.txt"
+    paper.write_text("1.1 Kent Police and Essex Police agree to work together.\n\n"
+                     "1.2 The agreement was signed on 12 March 2019.\n\n1.3 Nothing else.\n", encoding="utf-8")
+    assert run_cli("source", "add", paper).exit_code == 0
+    assert run_cli("candidates", "note").exit_code == 0
+    date = next(c for c in proposed("note") if c.kind == "date")
+    essex = next(c for c in proposed("note") if c.s == ID["force/essex"])
+    for c in (date, essex):
+        assert run_cli("review", "accept", f"note/{c.n}").exit_code == 0
+    text = (project / "graph" / "documents" / "note.trig").read_text()
+    assert layout_problems(text) == []
+    words = text.index("Kent Police and Essex Police agree"), text.index("The agreement was signed"), text.index("Nothing else.")
+    facts = text.index("<force/essex> rdf:type fg:PoliceForce ."), text.index("<agreement/note> fg:signedDate")
+    assert words[0] < facts[0] < words[1] < facts[1] < words[2]
 
 
 def test_edit_changes_the_object_then_accepts(project, run_cli):

@@ -16,6 +16,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from forcegraph import candidates as store
+from forcegraph.vocab import ID
+from test_layout import layout_problems
 from test_server import PACKAGE_ROOT, REPO, free_port
 from conftest import stop
 
@@ -67,6 +69,12 @@ def test_accept_from_the_page_changes_the_status_on_disk(review_server, browser)
                .get_attribute("data-status") == "accepted")
     on_disk = next(c for c in store.read(folder / "candidates", DOC) if c.n == date.n)
     assert on_disk.status == "accepted"
-    assert f"Accepted candidate {DOC}/{date.n}" in (folder / "graph" / "seeds" / "004a-seven-force.trig").read_text()
+    lines = (folder / "graph" / "seeds" / "004a-seven-force.trig").read_text().splitlines()
+    at = next(i for i, ln in enumerate(lines) if ln.startswith(f"# Accepted candidate {DOC}/{date.n} "))
+    # in the passage's graph, right after a block of that graph, the file's layout kept
+    passage = f"<{str(date.passage).removeprefix(str(ID))}> {{"
+    assert lines[at + 1] == passage and lines[at - 1] == "}"
+    assert [ln for ln in lines[:at] if ln.endswith(" {")][-1] == passage
+    assert layout_problems("\n".join(lines)) == []
     errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
     assert errors == []

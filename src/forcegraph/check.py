@@ -50,19 +50,31 @@ def _fg(local: str) -> str:
     return str(FG[local])
 
 
+# A file's base: IRIs under it may be written relative (`<force/kent>`), as graph/ files do.
+_BASE = re.compile(r"^[ \t]*(?:@base|(?i:base))[ \t]*<([^>]*)>", re.M)
+
+
 class _Lines:
-    """Line numbers of subjects and properties in the files, found by text search."""
+    """Line numbers of subjects and properties in the files, found by text search for an IRI as
+    written in full or relative to the file's base."""
 
     def __init__(self):
-        self.cache: dict[Path, list[str]] = {}
+        self.cache: dict[Path, tuple[list[str], str | None]] = {}
+
+    def _read(self, path: Path) -> tuple[list[str], str | None]:
+        if path not in self.cache:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            base = _BASE.search(text)
+            self.cache[path] = text.splitlines(), base and base.group(1)
+        return self.cache[path]
 
     def of(self, path: Path, iri: str | None = None, after: str | None = None) -> int:
-        lines = self.cache.setdefault(path, path.read_text(encoding="utf-8", errors="replace").splitlines())
-        needle = f"<{iri}>" if iri else None
+        lines, base = self._read(path)
         start = 0
-        if needle:
-            hits = [i for i, ln in enumerate(lines) if needle in ln]
-            subject = [i for i in hits if lines[i].lstrip().startswith(needle)]
+        if iri:
+            needles = (f"<{iri}>",) + ((f"<{iri[len(base):]}>",) if base and iri.startswith(base) else ())
+            hits = [i for i, ln in enumerate(lines) if any(n in ln for n in needles)]
+            subject = [i for i in hits if lines[i].lstrip().startswith(needles)]
             start = (subject or hits or [0])[0]
         if after:
             start = next((i for i in range(start, len(lines)) if after in lines[i]), start)

@@ -1,8 +1,9 @@
 """Review: accept, edit or reject candidate facts, from the command line or a local web page.
 
 Accepting writes the triple into the passage's graph in the TriG file under `graph/` that
-describes the document (a new graph block appended to that file; TriG merges blocks of the same
-graph), then marks the candidate accepted. Both files are written whole to a temporary file and
+describes the document (a new graph block right after that passage's last block, or after its
+words when it has no facts yet, so it stands beside them; TriG merges blocks of the same graph),
+then marks the candidate accepted. Both files are written whole to a temporary file and
 renamed, and the new TriG is parsed before it replaces the old, so a failure leaves both as they
 were.
 """
@@ -10,6 +11,7 @@ were.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from . import candidates as store
 from .candidates import CandidateError
 from .extract import Candidate, Knowledge, read_documents
 from .load import data_files, load
+from .serialize import _Names
 from .vocab import PROVENANCE_GRAPH
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -59,15 +62,15 @@ class Project:
 
 def document_file(graph: Path, document) -> Path:
     """The TriG file under `graph` whose provenance graph describes `document`."""
-    iri = str(document)
+    iri = ox.NamedNode(str(document))
+    prov = ox.NamedNode(str(PROVENANCE_GRAPH))
     for path in data_files([graph]):
-        if path.suffix != ".trig" or iri not in path.read_text(encoding="utf-8"):
-            continue
-        quads = ox.parse(path=str(path), format=ox.RdfFormat.TRIG)
-        if any(q.subject == ox.NamedNode(iri) and q.predicate == RDF_TYPE and q.graph_name == ox.NamedNode(str(PROVENANCE_GRAPH))
-               for q in quads):
+        # Parsed, not searched as text: a file may spell the IRI in full or relative to its @base.
+        if path.suffix == ".trig" and any(
+                q.subject == iri and q.predicate == RDF_TYPE and q.graph_name == prov
+                for q in ox.parse(path=str(path), format=ox.RdfFormat.TRIG)):
             return path
-    raise CandidateError(f"no file under {graph}/ describes the document <{iri}>")
+    raise CandidateError(f"no file under {graph}/ describes the document <{document}>")
 
 
 def _document_of(project: Project, passage) -> object:
@@ -77,11 +80,68 @@ def _document_of(project: Project, passage) -> object:
     raise CandidateError(f"the passage <{passage}> is not in the provenance graph under {project.graph}/")
 
 
-def _append_fact(path: Path, c: Candidate, cid: str) -> None:
+_BASE = re.compile(r"^[ \t]*(?:@base|(?i:base))[ \t]*<([^>]*)>", re.M)
+_PREFIX = re.compile(r"^[ \t]*(?:@prefix|(?i:prefix))[ \t]+([A-Za-z][\w.-]*)?:[ \t]*<([^>]*)>", re.M)
+# TriG read as tokens, enough to find where each graph block ends: strings, IRIs and comments
+# may hold braces and dots that are not the syntax's.
+_TOKENS = re.compile("|".join((
+    r'("""|' + r"''')(?:\\.|(?!\1).)*\1",                    # long string
+    r'"(?:\\.|[^"\\\n])*"', r"'(?:\\.|[^'\\\n])*'",      # string
+    r"<[^>\s]*>", r"#[^\n]*", r"[{}.;,]",                # IRI, comment, punctuation
+    r"""[^\s"'<#{}.;,]+(?:\.[^\s"'<#{}.;,]+)*""",        # any other word
+)), re.S)
+
+
+def _blocks(text: str) -> list[tuple[str, list[str], int]]:
+    """Each graph block of a TriG text: its name and its subjects as written, and where it ends."""
+    blocks, depth, previous, name, subjects, expect = [], 0, None, None, [], False
+    for m in _TOKENS.finditer(text):
+        token = m.group()
+        if token.startswith("#"):
+            continue
+        if token == "{":
+            if depth == 0:
+                name, subjects, expect = previous, [], True
+            depth += 1
+        elif token == "}":
+            depth -= 1
+            if depth == 0:
+                blocks.append((name, subjects, m.end()))
+            expect = False
+        elif depth == 1 and token == ".":
+            expect = True
+        elif expect:
+            subjects.append(token)
+            expect = False
+        previous = token
+    return blocks
+
+
+def _add_fact(path: Path, c: Candidate, cid: str) -> None:
+    """Write the fact right after the last block of its passage's graph in `path`, else after the
+    provenance block holding the passage's words, else at the end; IRIs spelt as the file does."""
     old = path.read_text(encoding="utf-8")
-    block = (f"\n# Accepted candidate {cid} ({c.method}) on {dt.date.today().isoformat()}.\n"
-             f"<{c.passage}> {{\n  {c.s.n3()} {c.p.n3()} {c.o.n3()} .\n}}\n")
-    new = old + ("" if old.endswith("\n") else "\n") + block
+    base = _BASE.search(old)
+    names = _Names({p or "": ns for p, ns in _PREFIX.findall(old)}, base and base.group(1))
+
+    def spellings(iri: str) -> set[str]:
+        relative = {f"<{iri[len(names.base):]}>"} if names.base and iri.startswith(names.base) else set()
+        return {f"<{iri}>", names.iri(iri)} | relative
+
+    def written(term) -> str:
+        return term.n3() if hasattr(term, "datatype") else names.iri(str(term))
+
+    passage, prov = spellings(str(c.passage)), spellings(str(PROVENANCE_GRAPH))
+    blocks = _blocks(old)
+    facts = [end for name, _, end in blocks if name in passage]
+    words = [end for name, subjects, end in blocks if name in prov and passage & set(subjects)]
+    block = (f"# Accepted candidate {cid} ({c.method}) on {dt.date.today().isoformat()}.\n"
+             f"{names.iri(str(c.passage))} {{\n  {written(c.s)} {written(c.p)} {written(c.o)} .\n}}")
+    if facts or words:
+        at = (facts or words)[-1]
+        new = old[:at] + "\n" + block + old[at:]
+    else:
+        new = old + ("" if old.endswith("\n") else "\n") + "\n" + block + "\n"
     try:  # the file must still parse before it replaces the old one
         ox.parse(input=new.encode("utf-8"), format=ox.RdfFormat.TRIG)
     except SyntaxError as e:
@@ -103,7 +163,7 @@ def decide(project: Project, ref: str, action: str, value: str | None = None) ->
                 raise CandidateError("edit needs the new value of the object")
             c.o = store.parse_object(c.o, value)
         if action in ("accept", "edit"):
-            _append_fact(document_file(project.graph, document), c, f"{slug}/{c.n}")
+            _add_fact(document_file(project.graph, document), c, f"{slug}/{c.n}")
             c.status = "accepted"
         else:
             c.status = "rejected"

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from . import atomic, documents, passages as passages_mod
 from .errors import ForcegraphError
+from .serialize import _Names
 from .vocab import FG, ID, PROVENANCE_GRAPH
 
 DCT = "http://purl.org/dc/terms/"
@@ -26,10 +27,9 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 from .names import SOURCE_KINDS as KINDS  # noqa: E402
 
-# The @prefix block every file under graph/ declares (docs/curation.md).
-PREFIXES = """@prefix dcterms: <http://purl.org/dc/terms/> .
+# The @prefix and @base lines every file under graph/ declares (docs/curation.md).
+PREFIXES = f"""@prefix dcterms: <http://purl.org/dc/terms/> .
 @prefix fg: <https://w3id.org/forcegraph/ontology#> .
-@prefix id: <https://w3id.org/forcegraph/id/> .
 @prefix org: <http://www.w3.org/ns/org#> .
 @prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
@@ -37,7 +37,10 @@ PREFIXES = """@prefix dcterms: <http://purl.org/dc/terms/> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix leg: <http://www.legislation.gov.uk/id/> .
+@base <{ID}> .
 """
+# IRIs under the base are written relative to it (`<passage/slug/p1-1>`), as the exporter writes them.
+_NAMES = _Names({}, str(ID))
 
 
 class IntakeError(ForcegraphError):
@@ -269,17 +272,21 @@ def _lit(s: str) -> str:
 
 def _iri(s: str) -> str:
     try:
-        return f"<{ox.NamedNode(s).value}>"
+        return _NAMES.iri(ox.NamedNode(s).value)
     except ValueError:
         from urllib.parse import quote
         return f"<{quote(s, safe=':/?#[]@!$&()*+,;=%~')}>"
 
 
 def _trig(iri, slug, kind, title, when, issuer, url, rel, sha, text_rel, text, guessed, found, name) -> str:
+    """The document's description in a provenance block at the top, then each passage's words in a
+    provenance block of its own, in the document's order: its facts go right after it."""
+    graph = _NAMES.iri(str(PROVENANCE_GRAPH))
     lines = [PREFIXES, f"# Added by `forcegraph source add` from {name}.",
              "# Properties listed under fg:guessed were read from the text by the machine: confirm or correct",
-             "# them, then delete their fg:guessed value. Facts go in passage graphs (docs/curation.md).", "",
-             f"<{PROVENANCE_GRAPH}> {{", f"  <{iri}> a fg:{KINDS[kind]} ;", f"      dcterms:title {_lit(title)} ;"]
+             "# them, then delete their fg:guessed value. Facts go in passage graphs (docs/curation.md),",
+             "# each right after the passage's words.", "",
+             f"{graph} {{", f"  {_iri(iri)} a fg:{KINDS[kind]} ;", f"      dcterms:title {_lit(title)} ;"]
     if when:
         lines.append(f'      dcterms:date "{when.isoformat()}"^^xsd:date ;')
     if issuer:
@@ -292,17 +299,16 @@ def _trig(iri, slug, kind, title, when, issuer, url, rel, sha, text_rel, text, g
         lines.append(f'      fg:textSha256 "{hashlib.sha256(text.encode("utf-8")).hexdigest()}" ;')
     if guessed:
         lines.append(f"      fg:guessed {' , '.join(_lit(g) for g in guessed)} ;")
-    lines.append(f'      fg:sha256 "{sha}" .')
+    lines += [f'      fg:sha256 "{sha}" .', "}"]
     seen: dict[str, int] = {}
     for p in found:
         ps = passages_mod.slug(p.locator)
         seen[ps] = seen.get(ps, 0) + 1
         if seen[ps] > 1:
             ps = f"{ps}-{seen[ps]}"
-        lines += ["", f"  <{ID}passage/{slug}/{ps}> a fg:Passage ;", f"      fg:document <{iri}> ;",
-                  f"      fg:locator {_lit(p.locator)} ;", f"      fg:excerpt {_lit(p.excerpt)} ;",
-                  f"      fg:position {p.position} ."]
-    lines.append("}")
+        lines += ["", f"{graph} {{", f"  {_iri(f'{ID}passage/{slug}/{ps}')} a fg:Passage ;",
+                  f"      fg:document {_iri(iri)} ;", f"      fg:locator {_lit(p.locator)} ;",
+                  f"      fg:excerpt {_lit(p.excerpt)} ;", f"      fg:position {p.position} .", "}"]
     return "\n".join(lines) + "\n"
 
 
