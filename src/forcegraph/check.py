@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from .errors import ForcegraphError
 from .load import LoadError, data_files, file_format
+from .serialize import Names
 from .vocab import CONFLICTS_GRAPH, FG, PROVENANCE_GRAPH
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -50,29 +51,24 @@ def _fg(local: str) -> str:
     return str(FG[local])
 
 
-# A file's base: IRIs under it may be written relative (`<force/kent>`), as graph/ files do.
-_BASE = re.compile(r"^[ \t]*(?:@base|(?i:base))[ \t]*<([^>]*)>", re.M)
-
-
 class _Lines:
     """Line numbers of subjects and properties in the files, found by text search for an IRI as
     written in full or relative to the file's base."""
 
     def __init__(self):
-        self.cache: dict[Path, tuple[list[str], str | None]] = {}
+        self.cache: dict[Path, tuple[list[str], Names]] = {}
 
-    def _read(self, path: Path) -> tuple[list[str], str | None]:
+    def _read(self, path: Path) -> tuple[list[str], Names]:
         if path not in self.cache:
             text = path.read_text(encoding="utf-8", errors="replace")
-            base = _BASE.search(text)
-            self.cache[path] = text.splitlines(), base and base.group(1)
+            self.cache[path] = text.splitlines(), Names.declared_in(text)
         return self.cache[path]
 
     def of(self, path: Path, iri: str | None = None, after: str | None = None) -> int:
-        lines, base = self._read(path)
+        lines, names = self._read(path)
         start = 0
         if iri:
-            needles = (f"<{iri}>",) + ((f"<{iri[len(base):]}>",) if base and iri.startswith(base) else ())
+            needles = names.spellings(iri)
             hits = [i for i, ln in enumerate(lines) if any(n in ln for n in needles)]
             subject = [i for i in hits if lines[i].lstrip().startswith(needles)]
             start = (subject or hits or [0])[0]

@@ -22,7 +22,7 @@ from . import candidates as store
 from .candidates import CandidateError
 from .extract import Candidate, Knowledge, read_documents
 from .load import data_files, load
-from .serialize import _Names
+from .serialize import Names
 from .vocab import PROVENANCE_GRAPH
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -80,8 +80,6 @@ def _document_of(project: Project, passage) -> object:
     raise CandidateError(f"the passage <{passage}> is not in the provenance graph under {project.graph}/")
 
 
-_BASE = re.compile(r"^[ \t]*(?:@base|(?i:base))[ \t]*<([^>]*)>", re.M)
-_PREFIX = re.compile(r"^[ \t]*(?:@prefix|(?i:prefix))[ \t]+([A-Za-z][\w.-]*)?:[ \t]*<([^>]*)>", re.M)
 # TriG read as tokens, enough to find where each graph block ends: strings, IRIs and comments
 # may hold braces and dots that are not the syntax's.
 _TOKENS = re.compile("|".join((
@@ -121,17 +119,11 @@ def _add_fact(path: Path, c: Candidate, cid: str) -> None:
     """Write the fact right after the last block of its passage's graph in `path`, else after the
     provenance block holding the passage's words, else at the end; IRIs spelt as the file does."""
     old = path.read_text(encoding="utf-8")
-    base = _BASE.search(old)
-    names = _Names({p or "": ns for p, ns in _PREFIX.findall(old)}, base and base.group(1))
-
-    def spellings(iri: str) -> set[str]:
-        relative = {f"<{iri[len(names.base):]}>"} if names.base and iri.startswith(names.base) else set()
-        return {f"<{iri}>", names.iri(iri)} | relative
-
+    names = Names.declared_in(old)
     def written(term) -> str:
         return term.n3() if hasattr(term, "datatype") else names.iri(str(term))
 
-    passage, prov = spellings(str(c.passage)), spellings(str(PROVENANCE_GRAPH))
+    passage, prov = set(names.spellings(str(c.passage))), set(names.spellings(str(PROVENANCE_GRAPH)))
     blocks = _blocks(old)
     facts = [end for name, _, end in blocks if name in passage]
     words = [end for name, subjects, end in blocks if name in prov and passage & set(subjects)]

@@ -44,7 +44,12 @@ def _quote(text: str) -> str:
     return '"' + _TO_ESCAPE.sub(lambda m: _ESCAPES.get(m.group(), f"\\u{ord(m.group()):04X}"), text) + '"'
 
 
-class _Names:
+# A Turtle or TriG text's own @prefix and @base lines (or SPARQL-style PREFIX and BASE).
+_PREFIX_LINE = re.compile(r"^[ \t]*(?:@prefix|(?i:prefix))[ \t]+([A-Za-z][\w.-]*)?:[ \t]*<([^>]*)>", re.M)
+_BASE_LINE = re.compile(r"^[ \t]*(?:@base|(?i:base))[ \t]*<([^>]*)>", re.M)
+
+
+class Names:
     """How IRIs are written in Turtle and TriG: a prefixed name, a relative IRI under the base,
     or the full IRI."""
 
@@ -53,6 +58,17 @@ class _Names:
         self.prefixes = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         self.base = base
         self._written: dict[str, str] = {}
+
+    @classmethod
+    def declared_in(cls, text: str) -> Names:
+        """The names a hand-written Turtle or TriG text declares, so a tool writes as it does."""
+        base = _BASE_LINE.search(text)
+        return cls({p or "": ns for p, ns in _PREFIX_LINE.findall(text)}, base and base.group(1))
+
+    def spellings(self, iri: str) -> tuple[str, ...]:
+        """The ways such a text may write `iri`: in full, relative to its base, or as written here."""
+        relative = (f"<{iri[len(self.base):]}>",) if self.base and iri.startswith(self.base) else ()
+        return tuple(dict.fromkeys((f"<{iri}>", *relative, self.iri(iri))))
 
     def iri(self, iri: str) -> str:
         written = self._written.get(iri)
@@ -93,14 +109,14 @@ class _Names:
         return re.sub(r"[^/#]*$", "", iri)
 
 
-def _head(names: _Names) -> list[str]:
+def _head(names: Names) -> list[str]:
     lines = [f"@prefix {p}: <{ns}> ." for p, ns in sorted(names.prefixes)]
     if names.base:
         lines.append(f"@base <{names.base}> .")
     return lines
 
 
-def _blocks(triples, names: _Names, indent: str = "", headings: bool = False) -> list[str]:
+def _blocks(triples, names: Names, indent: str = "", headings: bool = False) -> list[str]:
     """Subject blocks: the subject on its own line, then one predicate and object per line."""
     tree: dict = defaultdict(lambda: defaultdict(set))
     for s, p, o in triples:
@@ -124,14 +140,14 @@ def _blocks(triples, names: _Names, indent: str = "", headings: bool = False) ->
 
 
 def turtle(triples, prefixes: dict[str, str], base: str | None = None) -> bytes:
-    names = _Names(prefixes, base)
+    names = Names(prefixes, base)
     lines = _head(names) + _blocks(triples, names, headings=True)
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def trig(quads, prefixes: dict[str, str], base: str | None = None) -> bytes:
     """TriG: the default graph first, then each named graph in IRI order."""
-    names = _Names(prefixes, base)
+    names = Names(prefixes, base)
     graphs: dict = defaultdict(list)
     for q in quads:
         graphs[None if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value].append(

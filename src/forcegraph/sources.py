@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from . import atomic, documents, passages as passages_mod
 from .errors import ForcegraphError
-from .serialize import _Names
+from .serialize import Names
 from .vocab import FG, ID, PROVENANCE_GRAPH
 
 DCT = "http://purl.org/dc/terms/"
@@ -40,7 +40,7 @@ PREFIXES = f"""@prefix dcterms: <http://purl.org/dc/terms/> .
 @base <{ID}> .
 """
 # IRIs under the base are written relative to it (`<passage/slug/p1-1>`), as the exporter writes them.
-_NAMES = _Names({}, str(ID))
+_NAMES = Names({}, str(ID))
 
 
 class IntakeError(ForcegraphError):
