@@ -150,6 +150,9 @@ def test_the_same_bad_date_gives_the_same_message_everywhere(run_cli):
                 for verb in (["export"], ["network", "metrics"], ["network", "draw"])}
     assert messages == {"Error: Invalid value for '--as-of': '2019-02-30' is not a date; "
                         "expected YYYY-MM-DD, e.g. 2019-06-01"}
+    # A date parameter of a library query is read by the same words.
+    param = one_line_error(run_cli("query", "agreements-in-force", "--param", "as_of=2019-02-30", "--graph", MINIMAL))
+    assert param == "Error: parameter as_of: '2019-02-30' is not a date; expected YYYY-MM-DD, e.g. 2019-06-01"
 
 
 def test_serve_refuses_a_busy_port_before_saying_serving(run_cli):

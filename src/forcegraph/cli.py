@@ -9,94 +9,22 @@ from __future__ import annotations
 import json
 import socket
 import sys
-import time
 from pathlib import Path
 
 import click
 
 from .atomic import check_writable
-from .clitypes import DateType
+from .cli_report import path_command, report_command
+from .cli_review import candidates_cmd, review_group
+from .cli_sources import check_command, source_group
+from .cliopts import (Commands, as_of_option, graph_options, open_graph, out_dir_option, progress, quiet_option,
+                      store_options)
 from .errors import ForcegraphError
 from .formats import RESULT_FORMATS
-from .names import ENGINES, PROFILES
+from .names import ENGINES
 
 # Modules beyond these are imported by the verbs that need them: `--help` and a query on a built
 # store must not wait for rdflib's SPARQL engine, pyshacl, owlrl or networkx.
-
-
-class Commands(click.Group):
-    """The click group that turns every error a person can cause into one line and an exit code."""
-
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except ForcegraphError as e:
-            if e.detail:
-                click.echo(e.detail, err=True)
-            click.echo(f"Error: {e}", err=True)
-            ctx.exit(e.exit_code)
-        except BrokenPipeError:
-            raise  # a reader that stopped early (`| head`): click's own handling is right
-        except OSError as e:  # a file or folder named on the command line
-            where = f"{e.filename}: " if e.filename else ""
-            click.echo(f"Error: {where}{(e.strerror or str(e)).lower()}; check the path, and that you may "
-                       "read or write there", err=True)
-            ctx.exit(2)
-
-
-def _progress(quiet: bool):
-    start = time.perf_counter()
-
-    def say(step: str) -> None:
-        if not quiet:
-            click.echo(f"[{time.perf_counter() - start:6.2f}s] {step} …", err=True)
-
-    return say
-
-
-# --- options shared by the commands (sqlite-utils style) -------------------------------------------
-
-quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
-
-
-def graph_options(f):
-    """--graph and --reasoning: which data to load and what to infer from it."""
-    f = click.option(
-        "--reasoning", type=click.Choice(PROFILES), default="owl-rl", show_default=True,
-        help="Inference before validating and querying: OWL 2 RL, RDFS only, or none.")(f)
-    return click.option(
-        "--graph", "graph_paths", multiple=True, default=["graph"], show_default=True, type=click.Path(),
-        help="Folder or file of RDF data: TriG, Turtle, N-Quads, N-Triples, JSON-LD, RDF/XML (repeatable).")(f)
-
-
-def out_dir_option(help: str):
-    return click.option("--out", "out_dir", default="out", show_default=True,
-                        type=click.Path(file_okay=False, path_type=Path), help=help)
-
-
-def as_of_option(help: str):
-    return click.option("--as-of", "as_of", type=DateType(), metavar="DATE", help=help)
-
-
-def store_options(f):
-    """graph_options and --frozen: for the verbs that read the built store."""
-    f = click.option(
-        "--frozen", is_flag=True,
-        help="Never build: if the graph has not been built from these inputs, or one changed since, "
-             "refuse (exit 2) instead of building it again.")(f)
-    return graph_options(f)
-
-
-def _open(graph_paths, reasoning, frozen=False, quiet=True):
-    """The built store of the graph (store.py): opened as it is, or built first (saying why on
-    stderr) if the inputs changed or it was never built."""
-    from .store import open_built
-
-    def note(message: str) -> None:
-        click.echo(f"forcegraph: {message}", err=True)
-
-    # Progress shows whenever a verb has to build: it is the long wait the user did not ask for.
-    return open_built(graph_paths, reasoning, frozen=frozen, say=_progress(False), note=note)
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -126,7 +54,7 @@ def build_command(graph_paths, reasoning, out_dir, quiet):
 
     check_writable(out_dir)  # before the work, not after it
     check_writable(home(graph_paths, reasoning))
-    say = _progress(quiet)
+    say = progress(quiet)
     fresh = build_graph(graph_paths, reasoning, say)
     result = fresh.result
     say("writing")
@@ -159,7 +87,7 @@ def validate_command(revalidate, graph_paths, reasoning, frozen):
 
     Example: forcegraph validate --graph graph
     """
-    built = _open(graph_paths, reasoning, frozen)
+    built = open_graph(graph_paths, reasoning, frozen)
     if revalidate:
         from .validate import validate
 
@@ -240,7 +168,7 @@ def query_command(name, list_, params, query_file, sparql, fmt, engine, store_ur
         text = _read_sparql(query_file) if query_file else sparql
         guard.check(text)  # a refused query is refused at once, before any graph is opened or built
     remote = _remote(store_url) if store_url else None
-    kg = None if remote else _open(graph_paths, reasoning, frozen).kg
+    kg = None if remote else open_graph(graph_paths, reasoning, frozen).kg
     if kg is not None and (click.get_current_context().obj or {}).get("confine"):
         from .sandbox import confine
 
@@ -310,7 +238,7 @@ def serve_command(graph_paths, reasoning, frozen, host, port, out_dir, timeout, 
     # Each worker gets its own in-memory copy of the built store: opening the store itself would
     # start a worker in milliseconds, but it answered a load test at half the throughput
     # (benchmarks/RESULTS.md, "Build once").
-    built = _open(graph_paths, reasoning, frozen)
+    built = open_graph(graph_paths, reasoning, frozen)
     _check_port(host, port)  # again: a build takes a while, and something may have taken it since
     quads = built.manifest["summary"]["triples"]["total"]
     click.echo(f"Serving {quads} quads: query page http://{host}:{port}/ , SPARQL endpoint "
@@ -370,8 +298,8 @@ def export_command(fmt, profile, include_inferred, as_of, provenance_triples, ou
     get_profile(profile)  # an unknown profile is refused before the graph is loaded
     if output:
         check_writable(output)
-    say = _progress(quiet)
-    built = _open(graph_paths, reasoning, frozen)
+    say = progress(quiet)
+    built = open_graph(graph_paths, reasoning, frozen)
     say("exporting")
     result = export(built.kg, fmt, profile, include_inferred=include_inferred, as_of=as_of,
                     provenance_triples=provenance_triples, reasoning=reasoning, force=force,
@@ -396,8 +324,8 @@ def _export_bundle(folder, profile, force, graph_paths, reasoning, frozen, quiet
         raise click.UsageError(f"--bundle writes every format with the inferred graph; leave out {', '.join(clashes)}")
     get_profile(profile)
     check_writable(folder)
-    built = _open(graph_paths, reasoning, frozen)
-    _progress(quiet)("validating and writing the bundle")
+    built = open_graph(graph_paths, reasoning, frozen)
+    progress(quiet)("validating and writing the bundle")
     result = bundle(built.kg, folder, profile, force=force, reasoning=reasoning, validation=built.validation())
     if not quiet:
         click.echo(f"Wrote the {profile} bundle ({len(result.files)} files, {result.exports['nq'].triples} triples) "
@@ -437,7 +365,7 @@ def network_metrics(as_of, fmt, table, graph_paths, reasoning, frozen):
 
     if table and fmt != "csv":
         raise click.UsageError(f"--table chooses the one table --format csv gives; --format {fmt} gives all three")
-    result = metrics(_open(graph_paths, reasoning, frozen).kg, as_of)
+    result = metrics(open_graph(graph_paths, reasoning, frozen).kg, as_of)
     text = {"table": result.to_table, "json": result.to_json}.get(fmt, lambda: result.to_csv(table or "forces"))()
     click.echo(text, nl=False)
 
@@ -461,8 +389,8 @@ def network_draw(as_of, out_dir, graph_paths, reasoning, frozen, quiet):
     from .draw import draw
 
     check_writable(out_dir)
-    say = _progress(quiet)
-    written = draw(_open(graph_paths, reasoning, frozen).kg, out_dir, as_of, progress=say)
+    say = progress(quiet)
+    written = draw(open_graph(graph_paths, reasoning, frozen).kg, out_dir, as_of, progress=say)
     click.echo(f"Wrote: {', '.join(str(p) for p in written)}")
 
 
@@ -484,28 +412,16 @@ def push_command(store_url, graph_paths, reasoning, frozen, quiet):
 
     Example: forcegraph push --store http://127.0.0.1:7878
     """
-    say = _progress(quiet)
+    say = progress(quiet)
     remote = _remote(store_url)
-    kg = _open(graph_paths, reasoning, frozen).kg
+    kg = open_graph(graph_paths, reasoning, frozen).kg
     say(f"pushing to {store_url}")
     sent = remote.push(kg)
     click.echo(f"Pushed {sent} quads to {store_url}")
 
 
-from .cli_sources import check as check_command, source_group  # noqa: E402
-
-cli.add_command(source_group)
-cli.add_command(check_command)
-
-from .cli_review import candidates_cmd, review_group  # noqa: E402
-
-cli.add_command(candidates_cmd)
-cli.add_command(review_group)
-
-from .cli_report import path_command, report_command  # noqa: E402
-
-cli.add_command(report_command)
-cli.add_command(path_command)
+for command in (source_group, check_command, candidates_cmd, review_group, report_command, path_command):
+    cli.add_command(command)
 
 
 def main():

@@ -9,15 +9,14 @@ from pathlib import Path
 import click
 
 from .atomic import check_writable
-from .cli import _open, _progress, as_of_option, quiet_option, store_options
+from .cliopts import as_of_option, open_graph, out_dir_option, progress, quiet_option, store_options
 
 
 @click.command("report")
 @as_of_option("The date the briefing is about (YYYY-MM-DD) [default: today].")
 @click.option("--force", "force", metavar="NAME", help="Only what concerns this force (name, acronym, id or IRI).")
 @click.option("--region", metavar="NAME", help='Only what concerns the forces of this region (e.g. "Eastern Region").')
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for report.html and report.pdf.")
+@out_dir_option("Folder for report.html and report.pdf.", default=None)
 @click.option("--no-pdf", is_flag=True, help="Write only the HTML (the PDF needs headless Chromium).")
 @store_options
 @quiet_option
@@ -36,8 +35,8 @@ def report_command(as_of, force, region, out_dir, no_pdf, graph_paths, reasoning
     from .report import build, write
 
     check_writable(out_dir)
-    say = _progress(quiet)
-    kg = _open(graph_paths, reasoning, frozen).kg
+    say = progress(quiet)
+    kg = open_graph(graph_paths, reasoning, frozen).kg
     say("building the report")
     result = build(kg, as_of, force=force, region=region)
     say("writing" + ("" if no_pdf else " and printing the PDF"))
@@ -70,7 +69,7 @@ def path_command(a, b, max_length, as_of, fmt, most, graph_paths, reasoning, fro
     """
     from .paths import find
 
-    found = find(_open(graph_paths, reasoning, frozen).kg, a, b, max_length, as_of, most)
+    found = find(open_graph(graph_paths, reasoning, frozen).kg, a, b, max_length, as_of, most)
     if fmt == "svg":
         click.echo(found.to_svg().decode("utf-8"), nl=False)
     else:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .clitypes import DateType
+from .cliopts import DateType, curation_options
 from .names import SOURCE_KINDS
 
 
@@ -26,10 +26,7 @@ def source_group():
 @click.option("--date", "date_", type=DateType(), metavar="YYYY-MM-DD", help="The date the document gives itself.")
 @click.option("--url", help="Where the document was published.")
 @click.option("--issuer", metavar="NAME-or-IRI", help="Who issued it: a name the graph knows (e.g. an acronym) or an IRI.")
-@click.option("--graph", "graph_dir", default="graph", show_default=True, type=click.Path(file_okay=False),
-              help="The graph folder; the document is written to GRAPH/documents/.")
-@click.option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
-              help="The folder that keeps originals (and their extracted text).")
+@curation_options("graph", "sources", graph_help="The graph folder; the document is written to GRAPH/documents/.")
 def add(files, kind, title, date_, url, issuer, graph_dir, sources_dir):
     """Add documents (.txt, .md, .html, .pdf, .docx): keep each original under SOURCES with its
     SHA-256, keep the text read from it, split it into passages as its authors numbered them, and
@@ -68,7 +65,7 @@ def add(files, kind, title, date_, url, issuer, graph_dir, sources_dir):
 
 
 @source_group.command("list")
-@click.option("--graph", "graph_dir", default="graph", show_default=True, type=click.Path(file_okay=False))
+@curation_options("graph")
 def list_(graph_dir):
     """List the documents the graph holds: IRI, the file that describes it, and the start of its sha256.
 
@@ -82,12 +79,11 @@ def list_(graph_dir):
 
 
 @click.command("check")
-@click.option("--graph", "graph_dir", default="graph", show_default=True, type=click.Path(file_okay=False))
-@click.option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False))
+@curation_options("graph", "sources")
 @click.option("--candidates", "candidates_dir", type=click.Path(file_okay=False),
               help="Folder of candidate facts to count those still to review [default: candidates beside GRAPH].")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def check(graph_dir, sources_dir, candidates_dir, fmt):
+def check_command(graph_dir, sources_dir, candidates_dir, fmt):
     """Check the curation rules: excerpts verbatim in their source text, every SHA-256, every fact
     inside a passage (or reference) graph, candidates still to review, two entities sharing a label
     with nothing linking them, documents that state no facts. Prints FILE:LINE: what is wrong.

@@ -15,6 +15,7 @@ from rdflib.term import Node
 
 from . import guard, library
 from .binding import with_values
+from .dates import parse_date
 from .errors import QueryError, UnknownName
 from .knowledge import KnowledgeGraph, require_known
 from .names import ENGINES
@@ -85,11 +86,11 @@ def _lookup(kg: KnowledgeGraph, name: str, param: library.Param) -> URIRef:
 def convert_param(kg: KnowledgeGraph, param: library.Param, raw: str) -> Node:
     """Check one raw parameter value against its declared type and make the RDF term to bind."""
     if param.type == "date":
-        value = date.today().isoformat() if raw == "today" else raw
         try:
-            return Literal(date.fromisoformat(value).isoformat(), datatype=XSD.date)
-        except ValueError:
-            raise QueryError(f"parameter {param.name}: {raw!r} is not a date; expected YYYY-MM-DD, e.g. 2019-05-01") from None
+            day = date.today() if raw == "today" else parse_date(raw)
+        except ValueError as e:
+            raise QueryError(f"parameter {param.name}: {e}") from None
+        return Literal(day.isoformat(), datatype=XSD.date)
     if param.type == "integer":
         try:
             return Literal(int(raw), datatype=XSD.integer)

@@ -15,7 +15,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from . import paths, report
-from .clitypes import parse_date
+from .dates import parse_date
 from .errors import QueryError
 from .knowledge import KnowledgeGraph
 
