@@ -185,3 +185,18 @@ def test_every_error_is_a_forcegraph_error_with_its_codes():
         library.get("who-leads")
     assert isinstance(caught.value, (ForcegraphError, KeyError)) and caught.value.http_status == 404
     assert str(caught.value).startswith("no library query named 'who-leads'. Did you mean: who-leads-what")
+
+
+def test_every_error_class_lives_in_the_one_error_module(repo):
+    # `git grep "^class .*Error"` finds them in errors.py only; the worker pool's own signal to
+    # start a new worker (WorkerDied) never reaches a person.
+    import ast
+
+    defined = {}
+    for path in sorted((repo / "src" / "forcegraph").glob("*.py")):
+        for node in ast.parse(path.read_text()).body:
+            bases = {getattr(b, "id", getattr(b, "attr", "")) for b in getattr(node, "bases", [])}
+            if isinstance(node, ast.ClassDef) and any(b.endswith(("Error", "Exception", "Refused")) for b in bases):
+                defined[node.name] = path.name
+    assert len(defined) > 20
+    assert {name: module for name, module in defined.items() if module != "errors.py"} == {"WorkerDied": "workers.py"}

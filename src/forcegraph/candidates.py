@@ -17,7 +17,7 @@ from pathlib import Path
 from rdflib import RDF, RDFS, Dataset, Literal, URIRef
 
 from . import atomic
-from .errors import ForcegraphError
+from .errors import CandidateError
 from .extract import Candidate
 from .vocab import FG, ID
 
@@ -27,10 +27,6 @@ PREFIXES = """@prefix fg: <https://w3id.org/forcegraph/ontology#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 """
-
-
-class CandidateError(ForcegraphError):
-    """Bad input from a person (unknown id, bad value): one line, exit 2."""
 
 
 def candidate_iri(slug: str, n: int) -> URIRef:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import ForcegraphError
+from .errors import CheckError
 from .load import LoadError, data_files, file_format
 from .serialize import Names
 from .vocab import CONFLICTS_GRAPH, FG, PROVENANCE_GRAPH
@@ -37,10 +37,6 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}"
-
-
-class CheckError(ForcegraphError):
-    """Input the check cannot read at all (exit 2)."""
 
 
 def normalise(text: str) -> str:

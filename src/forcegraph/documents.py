@@ -11,15 +11,11 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ForcegraphError
+from .errors import DocumentError
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf", ".docx"}
-
-
-class DocumentError(ForcegraphError):
-    """A file that cannot be brought in; the message says what is wrong and what to do."""
 
 
 @dataclass

@@ -125,3 +125,55 @@ class NotConforming(ExportError):
 
 class OutputError(ForcegraphError):
     """A file or folder that cannot be written where it was asked for."""
+
+
+# Raised by candidates.py.
+class CandidateError(ForcegraphError):
+    """Bad input from a person (unknown id, bad value): one line, exit 2."""
+
+
+# Raised by check.py.
+class CheckError(ForcegraphError):
+    """Input the check cannot read at all (exit 2)."""
+
+
+# Raised by documents.py.
+class DocumentError(ForcegraphError):
+    """A file that cannot be brought in; the message says what is wrong and what to do."""
+
+
+# Raised by guard.py.
+class Refused(QueryError):
+    """A query (or request) refused before any engine sees it, with the HTTP status it gets."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.http_status = status
+
+
+# Raised by report.py.
+class ReportError(ForcegraphError):
+    """The PDF could not be printed (no Chromium, or it failed)."""
+
+
+# Raised by sources.py.
+class IntakeError(ForcegraphError):
+    """One file that cannot be added: `str()` is `FILE: what is wrong and what to do`."""
+
+    def __init__(self, path, message: str):
+        self.path, self.message = Path(path), message
+        super().__init__(f"{path}: {message}")
+
+
+# Raised by store.py.
+class StaleStore(ForcegraphError):
+    """The graph was not built from these inputs, and building was not allowed (--frozen)."""
+
+
+# Raised by query.py when an answer is longer than the server allows.
+class TooManyRows(Refused):
+    """An answer refused whole rather than cut short."""
+
+    def __init__(self, limit: int):
+        super().__init__(422, f"The result has more than {limit} rows, the limit of this endpoint. "
+                              "Narrow the query, or page through it with LIMIT and OFFSET.")

@@ -17,18 +17,10 @@ import re
 from functools import cache
 from dataclasses import dataclass
 
-from .errors import QueryError
+from .errors import Refused
 
 MAX_DEPTH = 128  # nested (), {} and []; real queries stay far below, engines far above
 MAX_LENGTH = 1_000_000  # characters
-
-
-class Refused(QueryError):
-    """A query (or request) refused before any engine sees it, with the HTTP status it gets."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.http_status = status
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from rdflib.term import Node
 from . import guard, library
 from .binding import with_values
 from .dates import parse_date
-from .errors import QueryError, UnknownName
+from .errors import QueryError, TooManyRows, UnknownName
 from .knowledge import KnowledgeGraph, require_known
 from .names import ENGINES
 from .nogc import no_cyclic_gc
@@ -162,12 +162,6 @@ def ask(kg: KnowledgeGraph, sparql: str, bindings: dict[str, Node] | None = None
         raise QueryError(guard.with_caret(f"SPARQL syntax error: {e}", checked.text)) from None
     except (OSError, ValueError) as e:
         raise QueryError(f"query failed: {e}") from None
-
-
-class TooManyRows(guard.Refused):
-    def __init__(self, limit: int):
-        super().__init__(422, f"The result has more than {limit} rows, the limit of this endpoint. "
-                              "Narrow the query, or page through it with LIMIT and OFFSET.")
 
 
 def _read(items, make_row, max_rows: int | None = None) -> list:

@@ -25,7 +25,7 @@ import networkx as nx
 
 from . import draw, library, network
 from .atomic import staging
-from .errors import ForcegraphError, QueryError
+from .errors import QueryError, ReportError
 from .knowledge import KnowledgeGraph
 from .query import convert_param, records
 
@@ -37,10 +37,6 @@ STEP_MARKERS = {"in force": "o", "signed": "s", "review": "D", "expiry": "X", "e
 DUE_STEPS = ("review", "expiry", "extended to")
 MOST_DRAWN = 150  # things in the network picture before it shows forces only
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-
-
-class ReportError(ForcegraphError):
-    """The PDF could not be printed (no Chromium, or it failed)."""
 
 
 # --- passages -------------------------------------------------------------------------------------

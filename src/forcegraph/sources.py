@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import atomic, documents, passages as passages_mod
-from .errors import ForcegraphError
+from .errors import IntakeError
 from .serialize import Names
 from .vocab import FG, ID, PROVENANCE_GRAPH
 
@@ -41,14 +41,6 @@ PREFIXES = f"""@prefix dcterms: <http://purl.org/dc/terms/> .
 """
 # IRIs under the base are written relative to it (`<passage/slug/p1-1>`), as the exporter writes them.
 _NAMES = Names({}, str(ID))
-
-
-class IntakeError(ForcegraphError):
-    """One file that cannot be added: `str()` is `FILE: what is wrong and what to do`."""
-
-    def __init__(self, path, message: str):
-        self.path, self.message = Path(path), message
-        super().__init__(f"{path}: {message}")
 
 
 @dataclass

@@ -29,7 +29,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import atomic
-from .errors import ForcegraphError, OutputError
+from .errors import OutputError, StaleStore
 from .load import data_files
 from .resources import ontology_dir, project_root, shapes_dir
 
@@ -39,10 +39,6 @@ _CODE = ("load.py", "reason.py", "validate.py", "build.py", "knowledge.py", "ter
 # A file changed within this many seconds of being fingerprinted may change again within the
 # same mtime tick: such files are always hashed, never trusted by their stat alone.
 _RACY_SECONDS = 2.0
-
-
-class StaleStore(ForcegraphError):
-    """The graph was not built from these inputs, and building was not allowed (--frozen)."""
 
 
 def cache_home() -> Path:

@@ -162,7 +162,8 @@ def _memory_message(limits: Limits) -> str:
 
 
 class WorkerDied(Exception):
-    pass
+    """A worker process that ended or never started: the pool's own signal to start another. It
+    never reaches a person, who gets EngineCrashed or Busy from errors.py instead."""
 
 
 class _Worker:
