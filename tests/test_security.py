@@ -347,6 +347,7 @@ def test_the_host_check_holds_for_any_listening_address():
     assert allowed_hosts(ServerSettings(host="192.0.2.7", allow_hosts=("graph.example",))) == ["192.0.2.7", "graph.example"]
 
 
+@pytest.mark.timing
 def test_runaway_queries_from_two_clients_leave_a_worker_for_a_third(tmp_path):
     runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     with running_server(tmp_path, "--workers", 2, "--timeout", 8) as (base, _):

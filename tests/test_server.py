@@ -310,6 +310,7 @@ def test_a_syntax_error_gets_400_with_the_parsers_message(endpoint):
     assert "Prefix not found" in unknown_prefix.text
 
 
+@pytest.mark.timing
 def test_a_runaway_query_is_stopped_and_the_server_goes_on(server, endpoint):
     before = httpx.get(server["base"] + "/health").json()
     outcome = {}
