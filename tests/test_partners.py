@@ -22,7 +22,7 @@ from forcegraph.export import export
 from forcegraph.resources import context_dir
 from forcegraph.cli import cli
 from forcegraph.output import render
-from forcegraph.query import bind_params, run
+from forcegraph.query import bind_params, resolver, run
 
 from conftest import DATA, REPO, SEED_ARGS, free_port, wait_until_serving
 
@@ -94,7 +94,7 @@ def jena_csv(tdb2, bundle_kg, tmp_path_factory) -> dict[str, str]:
     for name in sorted(library.library()):
         q = library.get(name)
         files.append(folder / f"{name}.rq")
-        files[-1].write_text(with_values(q.sparql, bind_params(bundle_kg, q, q.example_params)))
+        files[-1].write_text(with_values(q.sparql, bind_params(q, q.example_params, resolver(bundle_kg))))
     jena(BATCH, "query", "fuseki-config.ttl", folder, *files, cwd=tdb2)
     return {f.stem: f.with_suffix(".csv").read_text() for f in files}
 

@@ -17,6 +17,7 @@ import pytest
 from rdflib import Literal
 
 from forcegraph import library
+from forcegraph.errors import UnknownName
 from forcegraph.query import QueryError, run
 from forcegraph.binding import with_values
 from forcegraph.remote import RemoteStore
@@ -137,3 +138,13 @@ def test_unreachable_server_is_a_clear_error(run_cli):
     result = run_cli("query", "decisions", "--store", f"http://127.0.0.1:{free_port()}")
     assert result.exit_code == 2
     assert "cannot reach the SPARQL server" in result.output
+
+
+def test_a_misspelt_iri_is_refused_by_the_server_as_it_is_here(remote, seed_kg):
+    # Parameters are resolved by the same function (query.named), asked of the server.
+    misspelt = {"force": "https://w3id.org/forcegraph/id/force/bedfordshir"}
+    for answer in (lambda: remote.run("force-involvement", misspelt), lambda: run(seed_kg, "force-involvement", misspelt)):
+        with pytest.raises(UnknownName, match="says nothing about <https://w3id.org/forcegraph/id/force/bedfordshir>"):
+            answer()
+    right = {"force": "https://w3id.org/forcegraph/id/force/bedfordshire"}
+    assert Counter(remote.run("force-involvement", right).rows) == Counter(run(seed_kg, "force-involvement", right).rows)

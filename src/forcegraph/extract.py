@@ -17,23 +17,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
-from pathlib import Path
 
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
+from . import library
 from .knowledge import KnowledgeGraph
 from .query import run_sparql
 from .vocab import FG, ID
 
-SPARQL_DIR = Path(__file__).parent / "sparql"
 S22A = URIRef("http://www.legislation.gov.uk/id/ukpga/1996/16/section/22A")
-
-
-@cache
-def sparql(name: str) -> str:
-    return (SPARQL_DIR / f"{name}.rq").read_text(encoding="utf-8")
 
 
 def slugify(text: str) -> str:
@@ -107,16 +100,16 @@ class Knowledge:
     def __init__(self, kg: KnowledgeGraph, exclude: frozenset = frozenset()):
         self.kg = kg
         self.superclasses: dict[URIRef, set] = {}
-        for r in run_sparql(kg, sparql("extract-superclasses")).rows:
+        for r in run_sparql(kg, library.internal("extract-superclasses")).rows:
             self.superclasses.setdefault(r[0], set()).add(r[1])
         self.classes: dict[URIRef, set] = {}
-        for e, c, g in run_sparql(kg, sparql("extract-types")).rows:
+        for e, c, g in run_sparql(kg, library.internal("extract-types")).rows:
             if g not in exclude:
                 self.classes.setdefault(e, set()).add(c)
         self.names: dict[tuple, set] = {}      # name key -> things
         self.acronyms: set[str] = set()        # names matched only in capitals ("BCB", "CTC")
         self.labels: dict[URIRef, str] = {}
-        for e, name, how, g in run_sparql(kg, sparql("extract-names")).rows:
+        for e, name, how, g in run_sparql(kg, library.internal("extract-names")).rows:
             if g in exclude:
                 continue
             name = str(name)
@@ -124,7 +117,7 @@ class Knowledge:
                 self.labels.setdefault(e, name)
             self._add_name(name, e)
         self.corporations: dict[URIRef, tuple] = {}
-        for force, body, chief in run_sparql(kg, sparql("extract-corporations")).rows:
+        for force, body, chief in run_sparql(kg, library.internal("extract-corporations")).rows:
             self.corporations[force] = (body, chief)
             label = self.labels.get(force, "")
             county = re.sub(r"\s+(Constabulary|Police)$", "", label)
@@ -139,7 +132,7 @@ class Knowledge:
                              f"Chief Constable for {county}"):
                     chief and self._add_name(name, chief)
         self.asserted: set = set()             # (passage, s, p, o) already in the graph
-        for g, s, p, o in run_sparql(kg, sparql("extract-passage-facts")).rows:
+        for g, s, p, o in run_sparql(kg, library.internal("extract-passage-facts")).rows:
             if g not in exclude:
                 self.asserted.add((g, s, p, o))
         self.maxlen = max((len(k) for k in self.names), default=1)
@@ -165,7 +158,7 @@ class Knowledge:
 def read_documents(kg: KnowledgeGraph) -> dict[URIRef, Document]:
     docs: dict[URIRef, Document] = {}
     iri = lambda v: URIRef(v) if v is not None else None  # noqa: E731  (records() gives plain str)
-    for r in run_sparql(kg, sparql("extract-documents")).records():
+    for r in run_sparql(kg, library.internal("extract-documents")).records():
         r = {**r, **{k: iri(r.get(k)) for k in ("document", "kind", "issuer", "subject")}}
         d = docs.get(r["document"])
         if d is None or r["kind"] != FG.SourceDocument:
@@ -173,7 +166,7 @@ def read_documents(kg: KnowledgeGraph) -> dict[URIRef, Document]:
             d = docs[r["document"]] = Document(r["document"], r["kind"], r.get("identifier"), r.get("issuer"),
                                                r.get("subject"), passages=keep)
             d.files = [str(r[k]) for k in ("textFile", "sourceFile", "seedFile") if r.get(k)]
-    for r in run_sparql(kg, sparql("extract-passages")).records():
+    for r in run_sparql(kg, library.internal("extract-passages")).records():
         r = {**r, "document": URIRef(r["document"]), "passage": URIRef(r["passage"])}
         if r["document"] in docs:
             pos = r.get("position")

@@ -12,8 +12,6 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 
-from .binding import with_values
-from .errors import UnknownName
 from .terms import converter
 from .vocab import CONFLICTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, SPECIAL_GRAPHS
 
@@ -98,17 +96,3 @@ class KnowledgeGraph:
         quads = [ox.Quad(s, p, o, g) for s, p, o in triples]
         self.store.extend(quads)
         return len(quads)
-
-
-def known_iri(kg: KnowledgeGraph, iri: str) -> bool:
-    """Whether the graph says anything about `iri`: it is the subject of a triple in some graph."""
-    sparql = (Path(__file__).parent / "sparql" / "known-iri.rq").read_text(encoding="utf-8")
-    return bool(kg.store.query(with_values(sparql, {"iri": URIRef(iri)}), use_default_graph_as_union=True))
-
-
-def require_known(kg: KnowledgeGraph, iri: str, what: str) -> URIRef:
-    """`iri` as a term, or UnknownName if the graph says nothing about it (a misspelt IRI)."""
-    if not known_iri(kg, iri):
-        raise UnknownName(f"{what}: the graph says nothing about <{iri}> (misspelt?); "
-                          "give a name, an alternative name such as an acronym, or an IRI from the graph")
-    return URIRef(iri)

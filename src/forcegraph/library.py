@@ -18,6 +18,12 @@ from .names import ENGINES
 from .errors import QueryFileError, UnknownQuery
 from .resources import queries_dir
 
+@cache
+def internal(name: str) -> str:
+    """SPARQL the code asks itself (src/forcegraph/sparql/NAME.rq), not an analyst's question."""
+    return (Path(__file__).parent / "sparql" / f"{name}.rq").read_text(encoding="utf-8")
+
+
 # libyaml's loader where PyYAML was built with it: every query runs after the whole library's
 # headers are read, and the pure-Python loader takes most of that time.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -19,7 +19,7 @@ from . import library, network
 from .errors import QueryError
 from .knowledge import KnowledgeGraph
 from .nogc import no_cyclic_gc
-from .query import convert_param, records
+from .query import records, resolver
 
 # The most chains looked at before ranking: Yen's algorithm yields them shortest first.
 MOST_CANDIDATES = 200
@@ -166,7 +166,7 @@ def link_graph(kg: KnowledgeGraph, as_of: date | None = None) -> nx.Graph:
 
 def resolve(kg: KnowledgeGraph, name: str, which: str) -> str:
     """A name, acronym or IRI, through the same lookup as every query parameter."""
-    return str(convert_param(kg, library.Param(which, "entity", required=True), name))
+    return str(resolver(kg)(name, library.Param(which, "entity", required=True)))
 
 
 def find(kg: KnowledgeGraph, a: str, b: str, max_length: int = 4, as_of: date | None = None,

@@ -5,6 +5,7 @@ into text as given."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -17,7 +18,7 @@ from . import guard, library
 from .binding import with_values
 from .dates import parse_date
 from .errors import QueryError, TooManyRows, UnknownName
-from .knowledge import KnowledgeGraph, require_known
+from .knowledge import KnowledgeGraph
 from .names import ENGINES
 from .nogc import no_cyclic_gc
 from .terms import converter, rdflib_value, value_converter
@@ -77,13 +78,28 @@ def pick_named(found: "QueryResult", name: str, param: library.Param) -> URIRef:
     raise QueryError(f"parameter {param.name}: {name!r} names more than one {kind}: {listing}. Give the IRI instead.")
 
 
-def _lookup(kg: KnowledgeGraph, name: str, param: library.Param) -> URIRef:
-    """Resolve a force or entity name (label, alt label or force id, any case) to its IRI."""
-    found = run_sparql(kg, library.get("lookup-by-name").sparql, {"name": Literal(name.strip())})
-    return pick_named(found, name, param)
+# How a force or entity parameter (a name, an alternative name such as an acronym, or an IRI)
+# becomes the one IRI it names. `resolver(kg)` asks the graph here; a RemoteStore asks its server.
+Resolver = Callable[[str, library.Param], URIRef]
 
 
-def convert_param(kg: KnowledgeGraph, param: library.Param, raw: str) -> Node:
+def named(ask: Callable[[str, dict], "QueryResult"], raw: str, param: library.Param) -> URIRef:
+    """The one IRI a force or entity parameter names, found through `ask` (SPARQL text and
+    bindings to an answer): an IRI the graph says nothing about is refused, as a misspelt name is."""
+    if _IRI.match(raw):
+        if not ask(library.internal("known-iri"), {"iri": URIRef(raw)}).boolean:
+            raise UnknownName(f"parameter {param.name}: the graph says nothing about <{raw}> (misspelt?); "
+                              "give a name, an alternative name such as an acronym, or an IRI from the graph")
+        return URIRef(raw)
+    return pick_named(ask(library.get("lookup-by-name").sparql, {"name": Literal(raw.strip())}), raw, param)
+
+
+def resolver(kg: KnowledgeGraph) -> Resolver:
+    """Names and IRIs looked up in `kg`."""
+    return lambda raw, param: named(lambda sparql, bindings: run_sparql(kg, sparql, bindings), raw, param)
+
+
+def convert_param(param: library.Param, raw: str, resolve: Resolver) -> Node:
     """Check one raw parameter value against its declared type and make the RDF term to bind."""
     if param.type == "date":
         try:
@@ -103,14 +119,15 @@ def convert_param(kg: KnowledgeGraph, param: library.Param, raw: str) -> Node:
             raise QueryError(f"parameter {param.name}: {raw!r} is not a number") from None
     if param.type == "string":
         return Literal(raw)
-    if param.type == "iri" or _IRI.match(raw):
+    if param.type == "iri":
         if not _IRI.match(raw):
             raise QueryError(f"parameter {param.name}: {raw!r} is not an absolute IRI (e.g. https://w3id.org/forcegraph/id/force/kent)")
-        return URIRef(raw) if param.type == "iri" or kg is None else require_known(kg, raw, f"parameter {param.name}")
-    return _lookup(kg, raw, param)  # force or entity, by name
+        return URIRef(raw)
+    return resolve(raw, param)  # force or entity: a name or an IRI
 
 
-def bind_params(kg: KnowledgeGraph, query: library.LibraryQuery, raw: dict[str, str]) -> dict[str, Node]:
+def bind_params(query: library.LibraryQuery, raw: dict[str, str], resolve: Resolver) -> dict[str, Node]:
+    """Each raw parameter checked against the query's header and made the term to bind."""
     declared = {p.name: p for p in query.params}
     unknown = sorted(set(raw) - set(declared))
     if unknown:
@@ -123,7 +140,7 @@ def bind_params(kg: KnowledgeGraph, query: library.LibraryQuery, raw: dict[str, 
             if p.required:
                 raise QueryError(f"query {query.name!r} needs --param {p.name}=… ({p.type}): {p.description}")
             continue  # left unbound: the query answers for every value
-        bindings[p.name] = convert_param(kg, p, str(value))
+        bindings[p.name] = convert_param(p, str(value), resolve)
     return bindings
 
 
@@ -246,14 +263,14 @@ def run(kg: KnowledgeGraph, name: str, params: dict[str, str] | None = None, eng
     if engine not in q.engines:
         raise QueryError(f"query {name!r} runs on the {' or '.join(q.engines)} engine only: the {engine} engine "
                          "takes too long on it (see its #+ engines header)")
-    return run_sparql(kg, q.sparql, bind_params(kg, q, params or {}), engine)
+    return run_sparql(kg, q.sparql, bind_params(q, params or {}, resolver(kg)), engine)
 
 
 def records(kg: KnowledgeGraph, name: str, params: dict[str, str] | None = None) -> list[dict]:
     """A library SELECT query's rows as dicts of plain Python values, read straight from Oxigraph:
     what `run(kg, name, params).records()` gives, without making rdflib terms on the way."""
     q = _library_query(name)
-    answer = ask(kg, q.sparql, bind_params(kg, q, params or {}))
+    answer = ask(kg, q.sparql, bind_params(q, params or {}, resolver(kg)))
     if not isinstance(answer, ox.QuerySolutions):
         raise QueryError(f"query {name!r} is not a SELECT query")
     variables = [v.value for v in answer.variables]

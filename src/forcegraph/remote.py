@@ -23,8 +23,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -35,17 +33,12 @@ from .binding import with_values
 from .knowledge import KnowledgeGraph
 from .nogc import no_cyclic_gc
 from .errors import RemoteError
-from .query import _IRI as IRI_PATTERN, QueryError, QueryResult, bind_params, pick_named
+from .query import QueryError, QueryResult, bind_params, named
 from .terms import to_rdflib
 from .vocab import PREFIXES, XSD_STRING
 
 PUSH_CHUNK_QUADS = 200_000
 
-
-@cache
-def _internal(name: str) -> str:
-    """A SPARQL request the remote store makes itself, from src/forcegraph/sparql/."""
-    return (Path(__file__).parent / "sparql" / name).read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -179,7 +172,7 @@ class RemoteStore:
         if named is None:
             return
         triple = {"s": to_rdflib(named.subject), "p": to_rdflib(named.predicate), "o": to_rdflib(named.object)}
-        if self.run_sparql(_internal("contains-triple.rq"), triple).boolean:
+        if self.run_sparql(library.internal("contains-triple"), triple).boolean:
             return
         triples = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
         for start in range(0, len(triples), PUSH_CHUNK_QUADS):
@@ -229,29 +222,19 @@ class RemoteStore:
             q = library.get(name)
         except KeyError as e:
             raise QueryError(e.args[0]) from None
-        raw = params or {}
-        by_name = {p.name: p for p in q.params if p.type in ("force", "entity")}
-        resolved = {}
-        for key, value in raw.items():
-            param = by_name.get(key)
-            if param is not None and not IRI_PATTERN.match(value):
-                value = str(self._lookup(value, param))
-            resolved[key] = value
-        # With names resolved to IRIs, binding needs no graph.
-        return self.run_sparql(q.sparql, bind_params(None, q, resolved))
+        return self.run_sparql(q.sparql, bind_params(q, params or {}, self.resolve))
 
-    def _lookup(self, name: str, param: library.Param) -> URIRef:
-        """A name (label, alternative name or force id) to the one IRI it names, as the embedded
-        store resolves it."""
-        found = self.run_sparql(library.get("lookup-by-name").sparql, {"name": Literal(name.strip())})
-        return pick_named(found, name, param)
+    def resolve(self, raw: str, param: library.Param) -> URIRef:
+        """A force or entity parameter to the one IRI it names, asked of the server as the
+        embedded store asks its graph."""
+        return named(self.run_sparql, raw, param)
 
     # --- reading back -------------------------------------------------------------------------
 
     @no_cyclic_gc()
     def quads(self) -> list:
         """Every quad in the server's named graphs (one SPARQL request; any SPARQL 1.1 server)."""
-        answer = self._parse_json(self._post_query(_internal("all-quads.rq"), "application/sparql-results+json"))
+        answer = self._parse_json(self._post_query(library.internal("all-quads"), "application/sparql-results+json"))
         try:
             return [ox.Quad(_ox_term(b["s"]), _ox_term(b["p"]), _ox_term(b["o"]), _ox_term(b["g"]))
                     for b in answer["results"]["bindings"]]

@@ -27,7 +27,7 @@ from . import draw, library, network
 from .atomic import staging
 from .errors import QueryError, ReportError
 from .knowledge import KnowledgeGraph
-from .query import convert_param, records
+from .query import records, resolver
 
 CHROMIUM = "/usr/bin/chromium"
 DUE_WINDOW = timedelta(days=365)
@@ -81,10 +81,10 @@ def scope_for(kg: KnowledgeGraph, force: str | None, region: str | None, every: 
     if force and region:
         raise QueryError("give --force or --region, not both")
     if force:
-        iri = str(convert_param(kg, library.Param("force", "force", required=True), force))
+        iri = str(resolver(kg)(force, library.Param("force", "force", required=True)))
         return Scope(every.nodes[iri]["label"] if iri in every else force, {iri})
     if region:
-        iri = str(convert_param(kg, library.Param("region", "entity", required=True), region))
+        iri = str(resolver(kg)(region, library.Param("region", "entity", required=True)))
         rows = records(kg, "forces-in-region", {"region": iri})
         if not rows:
             raise QueryError(f"{region!r} is not a police region with forces (e.g. \"Eastern Region\")")

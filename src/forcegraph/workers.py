@@ -37,7 +37,7 @@ from .formats import GRAPH_ANSWER_FORMATS
 from .knowledge import KnowledgeGraph
 from .nogc import no_cyclic_gc
 from .output import render
-from .query import Dataset, ask, bind_params, read_answer
+from .query import Dataset, ask, bind_params, read_answer, resolver
 from .sandbox import confine
 
 # The result-table formats the endpoint writes (the terminal's table is not one of them).
@@ -84,7 +84,7 @@ def answer(kg: KnowledgeGraph, job: Job, limits: Limits) -> Answer:
     """The answer to one job in the format asked for; raises a ForcegraphError for anything else."""
     if job.name is not None:
         q = library.get(job.name)
-        sparql, bindings = q.sparql, bind_params(kg, q, job.params)
+        sparql, bindings = q.sparql, bind_params(q, job.params, resolver(kg))
     else:
         sparql, bindings = job.sparql, {}
     dataset = Dataset(tuple(job.default_graphs), tuple(job.named_graphs))
