@@ -10,7 +10,7 @@ import pytest
 
 import forcegraph
 from forcegraph import candidates as store
-from forcegraph.vocab import ID
+from forcegraph.vocab import FG, ID
 
 from test_layout import layout_problems
 
@@ -142,3 +142,25 @@ def test_bad_input_is_one_line_and_exit_2(project, run_cli, args, message):
     result = run_cli(*args)
     assert result.exit_code == 2 and message in result.stderr and result.stderr.count("\n") == 1
     assert "Traceback" not in result.output
+
+
+def test_a_fact_goes_beside_its_passages_words_even_when_the_file_reopens_its_graph_below(tmp_path):
+    # Seed files reopen a passage's graph far below (its dated relations): the accepted fact
+    # still goes right after the blocks that follow the passage's words.
+    from rdflib import URIRef
+
+    from forcegraph.extract import Candidate
+    from forcegraph.review import _add_fact
+
+    head = '@prefix fg: <https://w3id.org/forcegraph/ontology#> .\n@base <https://w3id.org/forcegraph/id/> .\n\n'
+    words = lambda p: f'<graph/provenance> {{\n  <passage/d/{p}> a fg:Passage ; fg:excerpt "{p}" .\n}}\n'  # noqa: E731
+    facts = lambda p, n: f'<passage/d/{p}> {{\n  <force/{n}> a fg:Force .\n}}\n'  # noqa: E731
+    path = tmp_path / "d.trig"
+    path.write_text(head + words("a") + facts("a", "x") + "\n" + words("b") + facts("b", "y") + "\n"
+                    + "# dated relations\n" + facts("a", "z"))
+    c = Candidate("relation", URIRef(ID + "force/x"), URIRef(str(FG.member)), URIRef(ID + "force/y"),
+                  URIRef(ID + "passage/d/a"), "a", "test", 1.0)
+    _add_fact(path, c, "d/1")
+    text = path.read_text()
+    assert text.index("<force/x> fg:member <force/y>") < text.index('fg:excerpt "b"')
+    assert text.index("<force/x> a fg:Force") < text.index("# Accepted candidate d/1")

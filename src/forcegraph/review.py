@@ -116,7 +116,7 @@ def _blocks(text: str) -> list[tuple[str, list[str], int]]:
 
 
 def _add_fact(path: Path, c: Candidate, cid: str) -> None:
-    """Write the fact right after the last block of its passage's graph in `path`, else after the
+    """Write the fact right after the blocks of its passage's graph that follow its words, else after the
     provenance block holding the passage's words, else at the end; IRIs spelt as the file does."""
     old = path.read_text(encoding="utf-8")
     names = Names.declared_in(old)
@@ -125,12 +125,17 @@ def _add_fact(path: Path, c: Candidate, cid: str) -> None:
 
     passage, prov = set(names.spellings(str(c.passage))), set(names.spellings(str(PROVENANCE_GRAPH)))
     blocks = _blocks(old)
-    facts = [end for name, _, end in blocks if name in passage]
+    # After the run of this passage's blocks that follows its words (the first run: a seed file
+    # may reopen the graph far below, e.g. for its dated relations), else after its words.
+    ours = [i for i, (name, _, _) in enumerate(blocks) if name in passage]
+    run = ours[:1]
+    while run and run[-1] + 1 in ours:
+        run.append(run[-1] + 1)
     words = [end for name, subjects, end in blocks if name in prov and passage & set(subjects)]
     block = (f"# Accepted candidate {cid} ({c.method}) on {dt.date.today().isoformat()}.\n"
              f"{names.iri(str(c.passage))} {{\n  {written(c.s)} {written(c.p)} {written(c.o)} .\n}}")
-    if facts or words:
-        at = (facts or words)[-1]
+    if run or words:
+        at = blocks[run[-1]][2] if run else words[-1]
         new = old[:at] + "\n" + block + old[at:]
     else:
         new = old + ("" if old.endswith("\n") else "\n") + "\n" + block + "\n"
