@@ -29,7 +29,7 @@ sys.path.insert(0, str(HERE))
 import forcegraph  # noqa: E402
 from forcegraph import library  # noqa: E402
 from forcegraph.nogc import no_cyclic_gc  # noqa: E402
-from forcegraph.query import ask, bind_params, run_sparql  # noqa: E402
+from forcegraph.query import ask, bind_params, resolver, run_sparql  # noqa: E402
 
 
 def _median_seconds(fn, repeat: int) -> float:
@@ -60,7 +60,7 @@ def _scan(columns: int, rows: int) -> str:
 def measure(kg, repeat: int) -> list[dict]:
     lines = []
     for name, q in sorted(library.library().items()):
-        bindings = bind_params(kg, q, q.example_params)
+        bindings = bind_params(q, q.example_params, resolver(kg))
         answer = run_sparql(kg, q.sparql, bindings)
         rows, columns = len(answer.rows), len(answer.variables)
         line = {"query": name, "rows": rows, "columns": columns,

@@ -139,11 +139,11 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 def bound_texts() -> list[str]:
     """Each library query's SPARQL with its example's parameters bound, as forcegraph runs it."""
     from forcegraph.binding import with_values
-    from forcegraph.query import bind_params
+    from forcegraph.query import bind_params, resolver
 
     kg = forcegraph.load([REPO / "graph"])
     forcegraph.reason(kg)
-    return [with_values(library.get(name).sparql, bind_params(kg, library.get(name), params))
+    return [with_values(library.get(name).sparql, bind_params(library.get(name), params, resolver(kg)))
             for name, params in example_requests()]
 
 

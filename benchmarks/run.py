@@ -88,7 +88,7 @@ def _network_available() -> bool:
 def worker_oxigraph(graph: Path, stages: list[str], repeat: int) -> None:
     import forcegraph
     from forcegraph import library
-    from forcegraph.query import bind_params, run
+    from forcegraph.query import bind_params, resolver, run
 
     timed = set(stages)
 
@@ -106,7 +106,7 @@ def worker_oxigraph(graph: Path, stages: list[str], repeat: int) -> None:
             params = library.get(name).example_params
             result = _timed(stage, lambda: run(kg, name, params), repeat)
             # The terms the parameters bind, for the naive pipeline to bind the same.
-            bound = {k: v.n3() for k, v in bind_params(kg, library.get(name), params).items()}
+            bound = {k: v.n3() for k, v in bind_params(library.get(name), params, resolver(kg)).items()}
             _emit(note=stage, rows=len(result.rows), bindings=bound)
     if "network" in timed:
         from forcegraph import network

@@ -91,10 +91,10 @@ def check_command(graph_dir, sources_dir, candidates_dir, fmt):
 
     Example: forcegraph check --format json
     """
-    from .check import check as run_check
+    from .check import check
 
     candidates_dir = Path(candidates_dir) if candidates_dir else Path(graph_dir).resolve().parent / "candidates"
-    findings = run_check(graph_dir, sources_dir, candidates_dir)
+    findings = check(graph_dir, sources_dir, candidates_dir)
     if fmt == "json":
         click.echo(json.dumps({"findings": [f.__dict__ for f in findings], "count": len(findings)}, indent=2))
     else:
