@@ -26,6 +26,10 @@ from forcegraph.query import bind_params, resolver, run
 
 from conftest import DATA, REPO, SEED_ARGS, free_port, wait_until_serving
 
+# One test worker runs this whole module, so the bundle is made and loaded into Jena once
+# (scripts/test.sh distributes with --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("partners")
+
 JENA = REPO / "scripts" / "jena"
 BATCH = Path(__file__).parent / "jena" / "JenaBatch.java"  # many questions, one JVM
 SH = Namespace("http://www.w3.org/ns/shacl#")
