@@ -250,16 +250,9 @@ def run_sparql(kg: KnowledgeGraph, sparql: str, bindings: dict[str, Node] | None
     return runner(kg, sparql, bindings or {})
 
 
-def _library_query(name: str) -> library.LibraryQuery:
-    try:
-        return library.get(name)
-    except KeyError as e:
-        raise QueryError(e.args[0]) from None
-
-
 def run(kg: KnowledgeGraph, name: str, params: dict[str, str] | None = None, engine: str = "oxigraph") -> QueryResult:
     """Run a library query by name with raw (string) parameters."""
-    q = _library_query(name)
+    q = library.get(name)
     if engine not in q.engines:
         raise QueryError(f"query {name!r} runs on the {' or '.join(q.engines)} engine only: the {engine} engine "
                          "takes too long on it (see its #+ engines header)")
@@ -269,7 +262,7 @@ def run(kg: KnowledgeGraph, name: str, params: dict[str, str] | None = None, eng
 def records(kg: KnowledgeGraph, name: str, params: dict[str, str] | None = None) -> list[dict]:
     """A library SELECT query's rows as dicts of plain Python values, read straight from Oxigraph:
     what `run(kg, name, params).records()` gives, without making rdflib terms on the way."""
-    q = _library_query(name)
+    q = library.get(name)
     answer = ask(kg, q.sparql, bind_params(q, params or {}, resolver(kg)))
     if not isinstance(answer, ox.QuerySolutions):
         raise QueryError(f"query {name!r} is not a SELECT query")

@@ -33,12 +33,11 @@ from .binding import with_values
 from .knowledge import KnowledgeGraph
 from .nogc import no_cyclic_gc
 from .errors import RemoteError
-from .query import QueryError, QueryResult, bind_params, named
+from .query import QueryResult, bind_params, named
 from .terms import to_rdflib
 from .vocab import PREFIXES, XSD_STRING
 
 PUSH_CHUNK_QUADS = 200_000
-
 
 
 @dataclass(frozen=True)
@@ -218,10 +217,7 @@ class RemoteStore:
 
     def run(self, name: str, params: dict[str, str] | None = None) -> QueryResult:
         """Run a library query by name with raw (string) parameters, names looked up on the server."""
-        try:
-            q = library.get(name)
-        except KeyError as e:
-            raise QueryError(e.args[0]) from None
+        q = library.get(name)  # UnknownQuery (404) for a name not in the library
         return self.run_sparql(q.sparql, bind_params(q, params or {}, self.resolve))
 
     def resolve(self, raw: str, param: library.Param) -> URIRef:
