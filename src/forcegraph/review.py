@@ -120,6 +120,7 @@ def _add_fact(path: Path, c: Candidate, cid: str) -> None:
     provenance block holding the passage's words, else at the end; IRIs spelt as the file does."""
     old = path.read_text(encoding="utf-8")
     names = Names.declared_in(old)
+
     def written(term) -> str:
         return term.n3() if hasattr(term, "datatype") else names.iri(str(term))
 
