@@ -55,6 +55,7 @@ def review_server(tmp_path):
 
 def test_accept_from_the_page_changes_the_status_on_disk(review_server, browser):
     base, folder = review_server
+    browser.get_log("browser")  # only this page's console counts below
     browser.get(base + "/")
     wait = WebDriverWait(browser, 15)
     wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "section.candidate"))

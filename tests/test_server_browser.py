@@ -49,6 +49,7 @@ def result_rows(browser):
 def test_a_library_query_runs_from_the_page(base, browser, seed_kg):
     params = {"collaboration": "Chiltern Transport Consortium", "as_of": "2019-06-01"}
     expected = run(seed_kg, "collaboration-members", params)
+    browser.get_log("browser")  # only this page's console counts below
     open_page(browser, base + "/")
     wait(browser, ready.element_to_be_clickable((By.CSS_SELECTOR, '#library button[data-name="collaboration-members"]'))).click()
     assert browser.find_element(By.ID, "query-title").text == "Members of a collaboration on a date"
@@ -65,6 +66,8 @@ def test_a_library_query_runs_from_the_page(base, browser, seed_kg):
     browser.save_screenshot(str(ARTIFACTS / "query-page.png"))
     csv_link = browser.find_element(By.LINK_TEXT, "CSV").get_attribute("href")
     assert httpx.get(csv_link).text == render(expected, "csv")
+    # A clean console: no request the server answers 404 (a browser asks for /favicon.ico unless told).
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
 
 
 def test_your_own_sparql_runs_and_errors_are_shown(base, browser, seed_kg):
