@@ -4,7 +4,6 @@ Exit codes as everywhere: 0 done, 2 bad input (an unknown name, a bad date; noth
 
 from __future__ import annotations
 
-
 import click
 
 from .atomic import check_writable
